@@ -1,0 +1,91 @@
+//! Command-line definitions (clap), validated into an [`app::Plan`](crate::app::Plan).
+
+use crate::app::{Format, Plan};
+use crate::collect::Limits;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// tasktrail: a timeline of scheduled-task and job persistence (MITRE ATT&CK T1053) from disk
+/// images and evidence folders.
+#[derive(Debug, Parser)]
+#[command(name = "tasktrail", version, about, long_about = None,
+    after_help = "Examples:\n  tasktrail scan disk.E01 -o timeline.csv\n  tasktrail scan C_drive/ --format jsonl -o - | jq .\n\nExit codes: 0 clean, 1 finished with problems, 2 fatal (evidence cannot be opened, output cannot be written, bad arguments).")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan evidence and write the timeline.
+    #[command(after_help = "Evidence is detected by content, never by file name: raw disk or volume images (dd), \
+MBR (with logical partitions) and GPT disks, E01, VMDK, VHD, or a folder (a mounted volume or a collected tree; \
+the OS root may be up to two levels down, e.g. C/ or C%3A/). Every NTFS and ext2/3/4 volume is analysed.
+
+Examples:
+  tasktrail scan disk.img -o timeline.csv
+  tasktrail scan case01.E01 case02.vmdk -o all.csv --problems problems.jsonl
+  tasktrail scan /mnt/evidence --format jsonl -o -
+  tasktrail scan collected/C%3A -o - > timeline.csv
+
+Exit codes: 0 clean, 1 finished with problems (listed on stderr and in --problems), 2 fatal.")]
+    Scan(ScanArgs),
+}
+
+/// Output formats on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// CSV with the documented header (Timesketch-importable).
+    Csv,
+    /// JSON Lines: rows, then `problem` and `summary` lines.
+    Jsonl,
+}
+
+/// Arguments of `scan`.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Disk images, containers or folders to analyse.
+    #[arg(required = true, value_name = "EVIDENCE")]
+    pub evidence: Vec<PathBuf>,
+    /// Timeline file; `-` or absent writes to stdout. Files are written atomically.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    pub format: FormatArg,
+    /// Also write every problem (and the run summary) to FILE as JSON Lines.
+    #[arg(long, value_name = "FILE")]
+    pub problems: Option<PathBuf>,
+    /// Do not neutralise CSV cells that start with = + - @ TAB or CR.
+    #[arg(long)]
+    pub raw_csv: bool,
+    /// Largest artifact file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_size)]
+    pub max_file_size: u64,
+    /// No report on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl ScanArgs {
+    /// The validated-later plan for this scan.
+    pub fn plan(self) -> Plan {
+        Plan {
+            evidence: self.evidence,
+            output: self.output,
+            format: match self.format {
+                FormatArg::Csv => Format::Csv,
+                FormatArg::Jsonl => Format::Jsonl,
+            },
+            problems: self.problems,
+            neutralize: !self.raw_csv,
+            limits: Limits {
+                max_file_size: self.max_file_size,
+                ..Limits::default()
+            },
+            quiet: self.quiet,
+        }
+    }
+}

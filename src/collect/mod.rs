@@ -1,0 +1,81 @@
+//! Collectors: one per artifact family. Each reads what it needs from a [`Target`] through the
+//! file system and emits [`Record`]s and problems; a failure on one file never stops the rest.
+
+mod windows_task_xml;
+
+pub use windows_task_xml::TaskXmlCollector;
+
+use crate::fs::FileSystem;
+use crate::record::Record;
+use crate::target::{Os, Target};
+
+/// Limits that protect the run from hostile evidence.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest artifact file read, in bytes.
+    pub max_file_size: u64,
+    /// Tree-walk limits.
+    pub walk: crate::fs::WalkLimits,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: 64 << 20,
+            walk: crate::fs::WalkLimits::default(),
+        }
+    }
+}
+
+/// A problem met by a collector: where and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectProblem {
+    /// The file or item concerned.
+    pub location: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// What a collector works on and where its output goes.
+pub struct Ctx<'a> {
+    /// The file system holding the target.
+    pub fs: &'a dyn FileSystem,
+    /// The OS root.
+    pub target: &'a Target,
+    /// Limits in force.
+    pub limits: Limits,
+    /// Records emitted so far.
+    pub records: Vec<Record>,
+    /// Problems met so far.
+    pub problems: Vec<CollectProblem>,
+}
+
+impl Ctx<'_> {
+    /// Records a problem and lets the collector go on.
+    pub fn problem(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(CollectProblem {
+            location: location.into(),
+            message: message.into(),
+        });
+    }
+}
+
+/// One artifact family.
+pub trait Collector: Sync {
+    /// Stable id, also the `artifact` column (`windows.task_xml`).
+    fn id(&self) -> &'static str;
+    /// The OS family it applies to.
+    fn os(&self) -> Os;
+    /// One sentence: what it reads and why it matters.
+    fn describe(&self) -> &'static str;
+    /// Reads the target and emits records and problems into `ctx`.
+    fn collect(&self, ctx: &mut Ctx<'_>);
+}
+
+/// Every collector, in the order they run.
+pub static ALL: &[&dyn Collector] = &[&TaskXmlCollector];
+
+/// Formats a file system path for the `path` column: `/`-separated from the file system root.
+pub fn display_path(path: &str) -> String {
+    format!("/{}", path.trim_start_matches('/'))
+}

@@ -1,0 +1,208 @@
+//! `windows.task_xml`: Task Scheduler 2.x definitions under `System32\Tasks` (and
+//! `SysWOW64\Tasks`, `System32\Tasks_Migrated`), one record per file.
+
+use super::{display_path, Collector, Ctx};
+use crate::formats::task_xml::{self, parse_datetime, XsdDateTime};
+use crate::fs::{resolve, walk_files, Metadata};
+use crate::record::Record;
+use crate::target::{Layout, Os};
+use serde_json::{json, Map, Value};
+
+/// Reads every task XML file of a Windows target.
+pub struct TaskXmlCollector;
+
+/// Folders (below the Windows root) that hold task definitions.
+pub const TASK_FOLDERS: &[&str] = &[
+    "Windows/System32/Tasks",
+    "Windows/SysWOW64/Tasks",
+    "Windows/System32/Tasks_Migrated",
+];
+
+impl Collector for TaskXmlCollector {
+    fn id(&self) -> &'static str {
+        "windows.task_xml"
+    }
+
+    fn os(&self) -> Os {
+        Os::Windows
+    }
+
+    fn describe(&self) -> &'static str {
+        "Task Scheduler 2.x task definitions (XML) under System32\\Tasks, SysWOW64\\Tasks and \
+         Tasks_Migrated: what runs, as whom, when, and the file's own timestamps."
+    }
+
+    fn collect(&self, ctx: &mut Ctx<'_>) {
+        let folders: Vec<String> = match ctx.target.layout {
+            Layout::TasksFolder => vec![ctx.target.root.clone()],
+            Layout::SystemRoot => TASK_FOLDERS
+                .iter()
+                .filter_map(|f| resolve(ctx.fs, &ctx.target.root, f))
+                .collect(),
+        };
+        for folder in folders {
+            let (files, errors) = walk_files(ctx.fs, &folder, ctx.limits.walk);
+            for e in errors {
+                ctx.problem(display_path(&folder), e.to_string());
+            }
+            for file in files {
+                let rec = task_record(ctx, &folder, &file);
+                ctx.records.push(rec);
+            }
+        }
+    }
+}
+
+/// The task name from its path below the Tasks folder: `\Microsoft\Windows\Defrag\ScheduledDefrag`.
+fn task_name(folder: &str, file: &str) -> String {
+    let rel = file
+        .strip_prefix(folder)
+        .unwrap_or(file)
+        .trim_start_matches('/');
+    format!("\\{}", rel.replace('/', "\\"))
+}
+
+fn file_details(md: &Metadata) -> Value {
+    let mut m = Map::new();
+    m.insert("size".into(), json!(md.size));
+    if let Some(id) = md.file_id {
+        m.insert("file_id".into(), json!(id));
+    }
+    if let Some(a) = md.attributes {
+        m.insert("attributes".into(), json!(format!("0x{a:08x}")));
+    }
+    if let Some(s) = md.security_id {
+        m.insert("security_id".into(), json!(s));
+    }
+    if let Some(u) = md.uid {
+        m.insert("uid".into(), json!(u));
+    }
+    if let Some(g) = md.gid {
+        m.insert("gid".into(), json!(g));
+    }
+    if let Some(mode) = md.mode {
+        m.insert("mode".into(), json!(format!("{mode:o}")));
+    }
+    for t in &md.times {
+        m.insert(t.key.into(), json!(t.time.to_string()));
+    }
+    Value::Object(m)
+}
+
+fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
+    let name = task_name(folder, file);
+    let path = display_path(file);
+    let mut rec = Record {
+        artifact: "windows.task_xml",
+        name: name.clone(),
+        path: path.clone(),
+        technique: "T1053.005",
+        ..Record::default()
+    };
+    rec.details.insert("tasks_folder".into(), json!(display_path(folder)));
+    match ctx.fs.metadata(file) {
+        Ok(md) => {
+            for t in &md.times {
+                rec.time(t.time, t.desc);
+            }
+            rec.details.insert("file".into(), file_details(&md));
+        }
+        Err(e) => ctx.problem(&path, format!("file metadata unreadable: {e}")),
+    }
+    let bytes = match ctx.fs.read(file, ctx.limits.max_file_size) {
+        Ok(b) => b,
+        Err(e) => {
+            let msg = e.to_string();
+            ctx.problem(&path, format!("task file not read: {msg}"));
+            rec.message = format!("Scheduled task file {name} (content not read: {msg})");
+            rec.details.insert("error".into(), json!(msg));
+            return rec;
+        }
+    };
+    let parsed = match task_xml::parse_bytes(&bytes) {
+        Ok(p) => p,
+        Err(e) => {
+            let msg = e.to_string();
+            ctx.problem(&path, format!("not a task definition: {msg}"));
+            rec.message = format!("Scheduled task file {name} is not a valid task definition: {msg}");
+            rec.details.insert("error".into(), json!(msg));
+            rec.details.insert("size".into(), json!(bytes.len()));
+            return rec;
+        }
+    };
+    let task = &parsed.task;
+    rec.command = task.command();
+    rec.schedule = task.schedule();
+    rec.user = task.user();
+    rec.enabled = Some(task.settings.enabled);
+    rec.message = summary(&name, &rec.command, &rec.user, &rec.schedule, task.settings.enabled);
+
+    rec.details.insert("encoding".into(), json!(parsed.encoding.name()));
+    if let Some(d) = &parsed.declared_encoding {
+        rec.details.insert("declared_encoding".into(), json!(d));
+    }
+    if parsed.lossy {
+        rec.details.insert("decoding_replaced_invalid_bytes".into(), json!(true));
+        ctx.problem(&path, "invalid byte sequences replaced while decoding the task file");
+    }
+    if let Some(uri) = &task.registration.uri {
+        let norm = format!("\\{}", uri.trim_start_matches('\\'));
+        rec.details
+            .insert("uri_matches_path".into(), json!(norm.eq_ignore_ascii_case(&name)));
+    }
+    if let Ok(v) = serde_json::to_value(task) {
+        rec.details.insert("task".into(), v);
+    }
+    if let Some(date) = &task.registration.date {
+        match parse_datetime(date) {
+            Some(XsdDateTime::Utc(t)) => rec.time(t, "Task Registered (XML Date)"),
+            Some(XsdDateTime::Local(t)) => rec.local_time(t, "Task Registered (XML Date)"),
+            None => ctx.problem(&path, format!("RegistrationInfo/Date {date:?} is not a date-time")),
+        }
+    }
+    for tr in task.triggers.iter().filter(|t| t.kind == "Time") {
+        if let Some(b) = &tr.start_boundary {
+            match parse_datetime(b) {
+                Some(XsdDateTime::Utc(t)) => rec.time(t, "Scheduled Run (TimeTrigger StartBoundary)"),
+                Some(XsdDateTime::Local(t)) => {
+                    rec.local_time(t, "Scheduled Run (TimeTrigger StartBoundary)")
+                }
+                None => ctx.problem(&path, format!("TimeTrigger StartBoundary {b:?} is not a date-time")),
+            }
+        }
+    }
+    rec
+}
+
+fn summary(name: &str, command: &str, user: &str, schedule: &str, enabled: bool) -> String {
+    let mut s = format!("Scheduled task {name}");
+    if command.is_empty() {
+        s.push_str(" (no action)");
+    } else {
+        s.push_str(&format!(" runs {command}"));
+    }
+    if !user.is_empty() {
+        s.push_str(&format!(" as {user}"));
+    }
+    if !schedule.is_empty() {
+        s.push_str(&format!(" on {schedule}"));
+    }
+    if !enabled {
+        s.push_str(" (task disabled)");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_paths() {
+        assert_eq!(
+            task_name("Windows/System32/Tasks", "Windows/System32/Tasks/Microsoft/Windows/Defrag/ScheduledDefrag"),
+            "\\Microsoft\\Windows\\Defrag\\ScheduledDefrag"
+        );
+        assert_eq!(task_name("", "GameOver"), "\\GameOver");
+    }
+}

@@ -1,0 +1,235 @@
+//! Read-only file systems: NTFS, ext2/3/4 and a host folder behind one object-safe trait.
+//!
+//! Paths are `/`-separated and relative to the file system root (`""` is the root). Names are
+//! decoded lossily for display (NTFS UTF-16, ext bytes); lookups follow each file system's own
+//! case rules (NTFS through its $UpCase table).
+
+mod ext;
+mod host;
+mod ntfs;
+
+pub use self::ext::ExtFs;
+pub use self::host::HostFs;
+pub use self::ntfs::NtfsFs;
+
+use crate::time::Time;
+
+/// What kind of object a directory entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link (or NTFS reparse point seen as such).
+    Symlink,
+    /// A device, FIFO, socket or anything else.
+    Other,
+}
+
+/// One entry of a directory listing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DirEntry {
+    /// The entry's name, decoded lossily for display.
+    pub name: String,
+    /// What it is.
+    pub kind: FileKind,
+}
+
+/// One timestamp of a file with what it means (`File Created ($SI)`, `File Modified`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileTime {
+    /// The `timestamp_desc` this time gets on the timeline.
+    pub desc: &'static str,
+    /// Short key used in `details` (`si_created`, `mtime`, …).
+    pub key: &'static str,
+    /// The instant.
+    pub time: Time,
+}
+
+/// Everything a file system knows about a file that matters to an analyst.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// What the object is; `None` only when it cannot be told.
+    pub kind: Option<FileKind>,
+    /// Size of the (unnamed) data in bytes.
+    pub size: u64,
+    /// Every timestamp the file system keeps for it.
+    pub times: Vec<FileTime>,
+    /// File id: MFT record number (NTFS) or inode number (host folders).
+    pub file_id: Option<u64>,
+    /// Owner uid (ext, host).
+    pub uid: Option<u32>,
+    /// Group gid (ext, host).
+    pub gid: Option<u32>,
+    /// Permission and type bits (ext, host).
+    pub mode: Option<u32>,
+    /// NTFS file attribute flags from $STANDARD_INFORMATION.
+    pub attributes: Option<u32>,
+    /// NTFS security id (index into $Secure).
+    pub security_id: Option<u32>,
+}
+
+/// Why a file system operation failed. Each kind names the path it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    /// No such file or directory.
+    #[error("{0}: not found")]
+    NotFound(String),
+    /// A path component is not a directory.
+    #[error("{0}: not a directory")]
+    NotADirectory(String),
+    /// The file system structures for this path are damaged.
+    #[error("{path}: corrupt file system structure: {message}")]
+    Corrupt {
+        /// The path being read.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The data is stored in a way that is not decoded (NTFS compression, EFS encryption).
+    #[error("{path}: {what}; its content is not read")]
+    Unsupported {
+        /// The path being read.
+        path: String,
+        /// What is unsupported.
+        what: String,
+    },
+    /// The file exceeds the size cap for artifact files.
+    #[error("{path}: {size} bytes is over the {cap}-byte limit for artifact files")]
+    TooLarge {
+        /// The path being read.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// The cap in force.
+        cap: u64,
+    },
+    /// A symbolic link leads outside the evidence, or loops.
+    #[error("{path}: symbolic link {why}; not followed")]
+    Link {
+        /// The link's path.
+        path: String,
+        /// Where it led.
+        why: String,
+    },
+    /// An I/O error while reading the evidence.
+    #[error("{path}: read error: {source}")]
+    Io {
+        /// The path being read.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// A read-only file system.
+pub trait FileSystem {
+    /// Short name of the file system type: `ntfs`, `ext4`, `folder`.
+    fn kind(&self) -> &'static str;
+    /// Whether names compare case-sensitively (false for NTFS).
+    fn case_sensitive(&self) -> bool;
+    /// Metadata of the object at `path` (symbolic links are not followed).
+    fn metadata(&self, path: &str) -> Result<Metadata, FsError>;
+    /// The entries of the directory at `path`, sorted by name, without `.` and `..`.
+    fn read_dir(&self, path: &str) -> Result<Vec<DirEntry>, FsError>;
+    /// The whole content of the file at `path`, refused when larger than `cap` bytes.
+    fn read(&self, path: &str, cap: u64) -> Result<Vec<u8>, FsError>;
+}
+
+/// Joins a directory path and a name with `/`.
+pub fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Finds the entry of `dir` whose name matches `name` under the file system's case rules and
+/// returns its real spelling. Used to resolve `Windows/System32/Tasks` on any case.
+pub fn find_name(fs: &dyn FileSystem, dir: &str, name: &str) -> Option<DirEntry> {
+    let entries = fs.read_dir(dir).ok()?;
+    if let Some(e) = entries.iter().find(|e| e.name == name) {
+        return Some(e.clone());
+    }
+    if fs.case_sensitive() {
+        return None;
+    }
+    entries
+        .into_iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name) || e.name.to_lowercase() == name.to_lowercase())
+}
+
+/// Resolves a `/`-separated path component by component with [`find_name`]; returns the path
+/// as spelled on the file system.
+pub fn resolve(fs: &dyn FileSystem, base: &str, path: &str) -> Option<String> {
+    let mut cur = base.to_string();
+    for comp in path.split('/').filter(|c| !c.is_empty()) {
+        let e = find_name(fs, &cur, comp)?;
+        cur = join(&cur, &e.name);
+    }
+    Some(cur)
+}
+
+/// Limits for walking a tree: how deep, how many entries.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkLimits {
+    /// Deepest directory level visited below the start.
+    pub max_depth: usize,
+    /// Most entries returned.
+    pub max_entries: usize,
+}
+
+impl Default for WalkLimits {
+    fn default() -> Self {
+        WalkLimits {
+            max_depth: 32,
+            max_entries: 200_000,
+        }
+    }
+}
+
+/// Lists every regular file below `dir` (depth-first, sorted), with the errors met on the way
+/// (unreadable directories are skipped, never fatal).
+pub fn walk_files(fs: &dyn FileSystem, dir: &str, limits: WalkLimits) -> (Vec<String>, Vec<FsError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let mut stack = vec![(dir.to_string(), 0usize)];
+    while let Some((d, depth)) = stack.pop() {
+        let entries = match fs.read_dir(&d) {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let mut subdirs = Vec::new();
+        for e in entries {
+            let p = join(&d, &e.name);
+            match e.kind {
+                FileKind::File => {
+                    if files.len() >= limits.max_entries {
+                        errors.push(FsError::Corrupt {
+                            path: d.clone(),
+                            message: format!("more than {} files; the rest are not read", limits.max_entries),
+                        });
+                        return (files, errors);
+                    }
+                    files.push(p)
+                }
+                FileKind::Dir if depth < limits.max_depth => subdirs.push(p),
+                FileKind::Dir => errors.push(FsError::Corrupt {
+                    path: p,
+                    message: format!("deeper than {} levels; not entered", limits.max_depth),
+                }),
+                _ => {}
+            }
+        }
+        for s in subdirs.into_iter().rev() {
+            stack.push((s, depth + 1));
+        }
+    }
+    files.sort();
+    (files, errors)
+}

@@ -1,0 +1,216 @@
+//! NTFS through the `ntfs` crate: case-insensitive lookup via $UpCase, $STANDARD_INFORMATION and
+//! $FILE_NAME times, compressed and encrypted data refused rather than misread.
+
+use super::{DirEntry, FileKind, FileSystem, FileTime, FsError, Metadata};
+use crate::evidence::{Cursor, SharedReader};
+use crate::time::Time;
+use ntfs::indexes::NtfsFileNameIndex;
+use ntfs::structured_values::{NtfsFileAttributeFlags, NtfsFileNamespace};
+use ntfs::{Ntfs, NtfsAttributeFlags, NtfsFile};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// An NTFS volume opened read-only.
+pub struct NtfsFs {
+    ntfs: Ntfs,
+    io: RefCell<Cursor>,
+}
+
+fn corrupt(path: &str, e: impl std::fmt::Display) -> FsError {
+    FsError::Corrupt {
+        path: if path.is_empty() { "/".into() } else { path.to_string() },
+        message: e.to_string(),
+    }
+}
+
+impl NtfsFs {
+    /// Opens the NTFS volume in `volume` and reads its $UpCase table. The boot sector is checked
+    /// here first (the crate treats a short volume as unreachable).
+    pub fn open(volume: SharedReader) -> Result<NtfsFs, FsError> {
+        let mut boot = [0u8; 512];
+        volume
+            .read_exact_at(0, &mut boot)
+            .map_err(|e| corrupt("$Boot", format!("boot sector unreadable: {e}")))?;
+        let mut io = Cursor::new(volume);
+        let mut ntfs = Ntfs::new(&mut io).map_err(|e| corrupt("$Boot", e))?;
+        ntfs.read_upcase_table(&mut io)
+            .map_err(|e| corrupt("$UpCase", e))?;
+        Ok(NtfsFs {
+            ntfs,
+            io: RefCell::new(io),
+        })
+    }
+
+    fn lookup<'n>(&'n self, io: &mut Cursor, path: &str) -> Result<NtfsFile<'n>, FsError> {
+        let mut file = self.ntfs.root_directory(io).map_err(|e| corrupt("/", e))?;
+        let mut done = String::new();
+        for comp in path.split('/').filter(|c| !c.is_empty()) {
+            done = super::join(&done, comp);
+            if !file.is_directory() {
+                return Err(FsError::NotADirectory(done));
+            }
+            let next = {
+                let index = file.directory_index(io).map_err(|e| corrupt(&done, e))?;
+                let mut finder = index.finder();
+                let entry = NtfsFileNameIndex::find(&mut finder, &self.ntfs, io, comp)
+                    .ok_or_else(|| FsError::NotFound(done.clone()))?
+                    .map_err(|e| corrupt(&done, e))?;
+                entry.to_file(&self.ntfs, io).map_err(|e| corrupt(&done, e))?
+            };
+            file = next;
+        }
+        Ok(file)
+    }
+}
+
+fn ntfs_time(t: ntfs::NtfsTime) -> Option<Time> {
+    Time::from_filetime(t.nt_timestamp())
+}
+
+impl FileSystem for NtfsFs {
+    fn kind(&self) -> &'static str {
+        "ntfs"
+    }
+
+    fn case_sensitive(&self) -> bool {
+        false
+    }
+
+    fn metadata(&self, path: &str) -> Result<Metadata, FsError> {
+        let mut io = self.io.borrow_mut();
+        let io = &mut *io;
+        let file = self.lookup(io, path)?;
+        let mut md = Metadata {
+            kind: Some(if file.is_directory() { FileKind::Dir } else { FileKind::File }),
+            file_id: Some(file.file_record_number()),
+            ..Metadata::default()
+        };
+        let si = file.info().map_err(|e| corrupt(path, e))?;
+        let attrs = si.file_attributes();
+        md.attributes = Some(attrs.bits());
+        md.security_id = si.security_id();
+        if attrs.contains(NtfsFileAttributeFlags::REPARSE_POINT) && !file.is_directory() {
+            md.kind = Some(FileKind::Symlink);
+        }
+        let si_times = [
+            ("File Created ($SI)", "si_created", si.creation_time()),
+            ("File Modified ($SI)", "si_modified", si.modification_time()),
+            ("File Accessed ($SI)", "si_accessed", si.access_time()),
+            ("MFT Entry Modified ($SI)", "si_entry_modified", si.mft_record_modification_time()),
+        ];
+        for (desc, key, t) in si_times {
+            if let Some(time) = ntfs_time(t) {
+                md.times.push(FileTime { desc, key, time });
+            }
+        }
+        // Prefer the long name's $FILE_NAME; the 8.3 one carries the same times in practice.
+        let fname = [NtfsFileNamespace::Win32, NtfsFileNamespace::Win32AndDos, NtfsFileNamespace::Posix]
+            .into_iter()
+            .find_map(|ns| file.name(io, Some(ns), None))
+            .or_else(|| file.name(io, None, None));
+        if let Some(fname) = fname {
+            let fname = fname.map_err(|e| corrupt(path, e))?;
+            let fn_times = [
+                ("File Created ($FN)", "fn_created", fname.creation_time()),
+                ("File Modified ($FN)", "fn_modified", fname.modification_time()),
+                ("File Accessed ($FN)", "fn_accessed", fname.access_time()),
+                ("MFT Entry Modified ($FN)", "fn_entry_modified", fname.mft_record_modification_time()),
+            ];
+            for (desc, key, t) in fn_times {
+                if let Some(time) = ntfs_time(t) {
+                    md.times.push(FileTime { desc, key, time });
+                }
+            }
+        }
+        if !file.is_directory() {
+            if let Some(item) = file.data(io, "") {
+                let item = item.map_err(|e| corrupt(path, e))?;
+                let attr = item.to_attribute().map_err(|e| corrupt(path, e))?;
+                md.size = attr.value_length();
+            }
+        }
+        Ok(md)
+    }
+
+    fn read_dir(&self, path: &str) -> Result<Vec<DirEntry>, FsError> {
+        let mut io = self.io.borrow_mut();
+        let io = &mut *io;
+        let dir = self.lookup(io, path)?;
+        if !dir.is_directory() {
+            return Err(FsError::NotADirectory(path.to_string()));
+        }
+        let index = dir.directory_index(io).map_err(|e| corrupt(path, e))?;
+        let mut entries = index.entries();
+        // One entry per name: DOS 8.3 aliases are dropped, hard links in the same folder merge.
+        let mut out: BTreeMap<String, FileKind> = BTreeMap::new();
+        while let Some(entry) = entries.next(io) {
+            let entry = entry.map_err(|e| corrupt(path, e))?;
+            let Some(key) = entry.key() else { continue };
+            let key = key.map_err(|e| corrupt(path, e))?;
+            if key.namespace() == NtfsFileNamespace::Dos {
+                continue;
+            }
+            let name = key.name().to_string_lossy();
+            if name == "." {
+                continue;
+            }
+            let attrs = key.file_attributes();
+            let kind = if key.is_directory() {
+                FileKind::Dir
+            } else if attrs.contains(NtfsFileAttributeFlags::REPARSE_POINT) {
+                FileKind::Symlink
+            } else {
+                FileKind::File
+            };
+            out.insert(name, kind);
+        }
+        Ok(out.into_iter().map(|(name, kind)| DirEntry { name, kind }).collect())
+    }
+
+    fn read(&self, path: &str, cap: u64) -> Result<Vec<u8>, FsError> {
+        let mut io = self.io.borrow_mut();
+        let io = &mut *io;
+        let file = self.lookup(io, path)?;
+        if file.is_directory() {
+            return Err(FsError::Corrupt {
+                path: path.into(),
+                message: "is a directory, not a file".into(),
+            });
+        }
+        let item = file
+            .data(io, "")
+            .ok_or_else(|| corrupt(path, "file record has no $DATA attribute"))?
+            .map_err(|e| corrupt(path, e))?;
+        let attr = item.to_attribute().map_err(|e| corrupt(path, e))?;
+        let flags = attr.flags();
+        if flags.contains(NtfsAttributeFlags::ENCRYPTED) {
+            return Err(FsError::Unsupported {
+                path: path.into(),
+                what: "data is EFS-encrypted".into(),
+            });
+        }
+        if flags.contains(NtfsAttributeFlags::COMPRESSED) {
+            return Err(FsError::Unsupported {
+                path: path.into(),
+                what: "data is NTFS-compressed (LZNT1)".into(),
+            });
+        }
+        let size = attr.value_length();
+        if size > cap {
+            return Err(FsError::TooLarge {
+                path: path.into(),
+                size,
+                cap,
+            });
+        }
+        let value = attr.value(io).map_err(|e| corrupt(path, e))?;
+        let mut buf = vec![0u8; size as usize];
+        let mut attached = value.attach(io);
+        attached.read_exact(&mut buf).map_err(|e| FsError::Io {
+            path: path.into(),
+            source: e,
+        })?;
+        Ok(buf)
+    }
+}

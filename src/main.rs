@@ -1,0 +1,28 @@
+#![forbid(unsafe_code)]
+//! The `tasktrail` binary: parse arguments, run, map the outcome to an exit code.
+
+use clap::Parser;
+use tasktrail::cli::{Cli, Command};
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    // Panics are caught and reported as problems; keep the default hook's noise off stderr.
+    std::panic::set_hook(Box::new(|_| {}));
+    let code = match cli.command {
+        Command::Scan(args) => match tasktrail::app::run(&args.plan()) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("tasktrail: fatal: {e}");
+                2
+            }
+        },
+    };
+    std::process::exit(code);
+}

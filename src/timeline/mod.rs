@@ -1,0 +1,245 @@
+//! The timeline: one row per distinct meaningful timestamp of a record, stably sorted, written
+//! as CSV or JSONL. The column set is a contract (`docs/timeline-format.md`).
+
+mod csv_sink;
+mod jsonl_sink;
+
+pub use csv_sink::CsvSink;
+pub use jsonl_sink::JsonlSink;
+
+use crate::problem::Problem;
+use crate::record::Record;
+use crate::time::Time;
+use serde::Serialize;
+use serde_json::Value;
+
+/// The CSV header, in order. Changing it breaks users' imports: it is tested.
+pub const COLUMNS: [&str; 17] = [
+    "datetime",
+    "timestamp_desc",
+    "message",
+    "evidence",
+    "volume",
+    "os",
+    "artifact",
+    "name",
+    "path",
+    "command",
+    "schedule",
+    "user",
+    "enabled",
+    "flags",
+    "severity",
+    "technique",
+    "details",
+];
+
+/// One timeline row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// RFC 3339 UTC with the source's precision; empty for an artifact without any time.
+    pub datetime: String,
+    /// What the time means.
+    pub timestamp_desc: String,
+    /// Human summary.
+    pub message: String,
+    /// The evidence path as given on the command line.
+    pub evidence: String,
+    /// The volume (`p2`, `whole`, `folder`).
+    pub volume: String,
+    /// `windows`, `linux` or `macos`.
+    pub os: String,
+    /// Artifact id.
+    pub artifact: String,
+    /// Task path / cron file + line / unit / label.
+    pub name: String,
+    /// Path on the file system.
+    pub path: String,
+    /// Full command line.
+    pub command: String,
+    /// When it runs.
+    pub schedule: String,
+    /// Who it runs as.
+    pub user: String,
+    /// `true`, `false` or empty.
+    pub enabled: String,
+    /// `;`-separated rule ids.
+    pub flags: String,
+    /// Highest severity.
+    pub severity: String,
+    /// ATT&CK id.
+    pub technique: String,
+    /// Every parsed field.
+    pub details: Value,
+    #[serde(skip)]
+    sort_time: Option<Time>,
+}
+
+/// Where a record was found: the evidence and volume columns plus the OS.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// Evidence path as given.
+    pub evidence: String,
+    /// Volume name.
+    pub volume: String,
+    /// OS name.
+    pub os: String,
+}
+
+/// Turns a record into rows: one per distinct instant (descriptions of equal instants joined
+/// with `; `), or one row with an empty datetime when it has no time at all.
+pub fn rows_of(rec: &Record, origin: &Origin) -> Vec<Row> {
+    let mut groups: Vec<(Time, bool, Vec<String>)> = Vec::new();
+    for t in &rec.times {
+        match groups.iter_mut().find(|g| g.0 == t.time && g.1 == t.local) {
+            Some(g) => {
+                if !g.2.contains(&t.desc) {
+                    g.2.push(t.desc.clone())
+                }
+            }
+            None => groups.push((t.time, t.local, vec![t.desc.clone()])),
+        }
+    }
+    let base = Row {
+        datetime: String::new(),
+        timestamp_desc: String::new(),
+        message: rec.message.clone(),
+        evidence: origin.evidence.clone(),
+        volume: origin.volume.clone(),
+        os: origin.os.clone(),
+        artifact: rec.artifact.to_string(),
+        name: rec.name.clone(),
+        path: rec.path.clone(),
+        command: rec.command.clone(),
+        schedule: rec.schedule.clone(),
+        user: rec.user.clone(),
+        enabled: rec.enabled.map(|b| b.to_string()).unwrap_or_default(),
+        flags: rec.flags.join(";"),
+        severity: rec.severity.map(|s| s.name().to_string()).unwrap_or_default(),
+        technique: rec.technique.to_string(),
+        details: Value::Object(rec.details.clone()),
+        sort_time: None,
+    };
+    if groups.is_empty() {
+        return vec![Row {
+            timestamp_desc: "No Timestamp".into(),
+            ..base
+        }];
+    }
+    groups
+        .into_iter()
+        .map(|(time, _, descs)| Row {
+            datetime: time.to_string(),
+            timestamp_desc: descs.join("; "),
+            sort_time: Some(time),
+            ..base.clone()
+        })
+        .collect()
+}
+
+/// Sorts rows by time (rows without time first), then by stable text keys, so that the same
+/// evidence always gives byte-identical output.
+pub fn sort_rows(rows: &mut [Row]) {
+    rows.sort_by(|a, b| {
+        a.sort_time
+            .cmp(&b.sort_time)
+            .then_with(|| a.evidence.cmp(&b.evidence))
+            .then_with(|| a.volume.cmp(&b.volume))
+            .then_with(|| a.artifact.cmp(&b.artifact))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.timestamp_desc.cmp(&b.timestamp_desc))
+            .then_with(|| a.command.cmp(&b.command))
+    });
+}
+
+/// Run totals for the end-of-run summary.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Evidence inputs processed.
+    pub evidence: usize,
+    /// Volumes examined.
+    pub volumes: usize,
+    /// File systems analysed.
+    pub filesystems: usize,
+    /// OS roots found.
+    pub targets: usize,
+    /// Records produced.
+    pub records: usize,
+    /// Rows written.
+    pub rows: usize,
+    /// Problems at level error or fatal.
+    pub errors: usize,
+    /// Notices (skipped volumes and similar).
+    pub notices: usize,
+    /// Bytes read from the evidence.
+    pub bytes_read: u64,
+}
+
+/// Where the timeline goes.
+pub trait Sink {
+    /// Called once before any row.
+    fn begin(&mut self) -> std::io::Result<()>;
+    /// One row, in final order.
+    fn row(&mut self, row: &Row) -> std::io::Result<()>;
+    /// One problem (sinks that cannot hold problems ignore it).
+    fn problem(&mut self, p: &Problem) -> std::io::Result<()>;
+    /// The end: the run summary; flushes.
+    fn finish(&mut self, summary: &Summary) -> std::io::Result<()>;
+}
+
+/// Escapes control characters (C0, DEL, C1 and the bidi overrides) so that no text from evidence
+/// reaches a terminal or spreadsheet as a raw control sequence: `\n`, `\r`, `\t`, `\x1b`, `\u{202e}`.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 && needs_escape(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape_controls("a\r\nb\x1b[31m\u{202e}"), "a\\r\\nb\\x1b[31m\\u{202e}");
+        assert_eq!(escape_controls("plain"), "plain");
+    }
+
+    #[test]
+    fn equal_instants_share_a_row() {
+        let mut r = Record {
+            artifact: "windows.task_xml",
+            ..Record::default()
+        };
+        let t = Time::from_unix(10, 0, 7).unwrap();
+        r.time(t, "File Created ($SI)");
+        r.time(t, "File Modified ($SI)");
+        r.local_time(t, "Task Registered (XML Date)");
+        let o = Origin {
+            evidence: "e".into(),
+            volume: "v".into(),
+            os: "windows".into(),
+        };
+        let rows = rows_of(&r, &o);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].timestamp_desc, "File Created ($SI); File Modified ($SI)");
+        assert_eq!(rows[1].timestamp_desc, "Task Registered (XML Date) (local time)");
+    }
+}
