@@ -282,6 +282,7 @@ pub fn analyse(plan: &Plan) -> Outcome {
             out: &mut out,
             records: Vec::new(),
         };
+        let fs_before = run.out.summary.filesystems;
         match std::fs::metadata(ev) {
             Ok(m) if m.is_dir() => match HostFs::open(ev) {
                 Ok(fs) => {
@@ -292,6 +293,16 @@ pub fn analyse(plan: &Plan) -> Outcome {
             },
             Ok(_) => run.analyse_image(ev, counter.clone()),
             Err(e) => run.problem(Level::Fatal, "", "evidence", "", format!("cannot open: {e}")),
+        }
+        let opened = !run.out.problems.iter().any(|p| p.level == Level::Fatal && p.evidence == run.evidence);
+        if opened && run.out.summary.filesystems == fs_before {
+            run.problem(
+                Level::Error,
+                "",
+                "evidence",
+                "",
+                "no NTFS or ext2/3/4 file system found anywhere in this evidence (wrong file, encrypted or damaged disk?)".into(),
+            );
         }
         all.append(&mut run.records);
     }

@@ -107,12 +107,12 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
             }
             rec.details.insert("file".into(), file_details(&md));
         }
-        Err(e) => ctx.problem(&path, format!("file metadata unreadable: {e}")),
+        Err(e) => ctx.problem(&path, format!("file metadata unreadable: {}", e.reason())),
     }
     let bytes = match ctx.fs.read(file, ctx.limits.max_file_size) {
         Ok(b) => b,
         Err(e) => {
-            let msg = e.to_string();
+            let msg = e.reason();
             ctx.problem(&path, format!("task file not read: {msg}"));
             rec.message = format!("Scheduled task file {name} (content not read: {msg})");
             rec.details.insert("error".into(), json!(msg));

@@ -123,6 +123,25 @@ pub enum FsError {
     },
 }
 
+impl FsError {
+    /// The message without the path (for callers that already name the path).
+    pub fn reason(&self) -> String {
+        let full = self.to_string();
+        let path = match self {
+            FsError::NotFound(p) | FsError::NotADirectory(p) => p,
+            FsError::Corrupt { path, .. }
+            | FsError::Unsupported { path, .. }
+            | FsError::TooLarge { path, .. }
+            | FsError::Link { path, .. }
+            | FsError::Io { path, .. } => path,
+        };
+        full.strip_prefix(path.as_str())
+            .and_then(|r| r.strip_prefix(": ").or_else(|| r.strip_prefix(' ')))
+            .map(str::to_string)
+            .unwrap_or(full)
+    }
+}
+
 /// A read-only file system.
 pub trait FileSystem {
     /// Short name of the file system type: `ntfs`, `ext4`, `folder`.
