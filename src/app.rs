@@ -92,15 +92,18 @@ impl Plan {
             .filter_map(|e| e.canonicalize().ok())
             .collect();
         for out in [&self.output, &self.problems].into_iter().flatten() {
-            let canon = out
-                .canonicalize()
-                .ok()
-                .or_else(|| {
-                    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                    Some(parent.canonicalize().ok()?.join(out.file_name()?))
-                });
+            let canon = out.canonicalize().ok().or_else(|| {
+                let parent = out
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                Some(parent.canonicalize().ok()?.join(out.file_name()?))
+            });
             if let Some(c) = canon {
-                if inputs.iter().any(|i| c == *i || c.starts_with(i) && i.is_dir()) {
+                if inputs
+                    .iter()
+                    .any(|i| c == *i || c.starts_with(i) && i.is_dir())
+                {
                     return Err(FatalError::BadArguments(format!(
                         "output {} is (inside) evidence; refusing to write there",
                         out.display()
@@ -120,7 +123,14 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    fn problem(&mut self, level: Level, volume: &str, stage: &str, location: &str, message: String) {
+    fn problem(
+        &mut self,
+        level: Level,
+        volume: &str,
+        stage: &str,
+        location: &str,
+        message: String,
+    ) {
         self.out.problems.push(Problem {
             level,
             evidence: self.evidence.clone(),
@@ -141,7 +151,10 @@ impl Run<'_> {
                 volume,
                 "target",
                 "",
-                format!("no Windows, Linux or macOS root found on this {} file system", fs.kind()),
+                format!(
+                    "no Windows, Linux or macOS root found on this {} file system",
+                    fs.kind()
+                ),
             );
         }
         for target in &targets {
@@ -187,8 +200,12 @@ impl Run<'_> {
         self.out.summary.volumes += 1;
         let kind = fs_signature(reader.as_ref());
         let opened: Result<Box<dyn FileSystem>, String> = match kind {
-            Some("ntfs") => NtfsFs::open(reader).map(|f| Box::new(f) as _).map_err(|e| e.to_string()),
-            Some("ext") => ExtFs::open(reader).map(|f| Box::new(f) as _).map_err(|e| e.to_string()),
+            Some("ntfs") => NtfsFs::open(reader)
+                .map(|f| Box::new(f) as _)
+                .map_err(|e| e.to_string()),
+            Some("ext") => ExtFs::open(reader)
+                .map(|f| Box::new(f) as _)
+                .map_err(|e| e.to_string()),
             Some(other) => {
                 self.problem(
                     Level::Notice,
@@ -212,7 +229,13 @@ impl Run<'_> {
         };
         match opened {
             Ok(fs) => self.analyse_fs(fs.as_ref(), name, 0),
-            Err(e) => self.problem(Level::Error, name, "fs", "", format!("file system cannot be opened: {e}")),
+            Err(e) => self.problem(
+                Level::Error,
+                name,
+                "fs",
+                "",
+                format!("file system cannot be opened: {e}"),
+            ),
         }
     }
 
@@ -226,7 +249,13 @@ impl Run<'_> {
         };
         let disk: SharedReader = Arc::new(Counted::new(image.reader, counter));
         if disk.is_empty() {
-            self.problem(Level::Error, "", "evidence", "", "evidence is empty (0 bytes)".into());
+            self.problem(
+                Level::Error,
+                "",
+                "evidence",
+                "",
+                "evidence is empty (0 bytes)".into(),
+            );
             return;
         }
         let scan = find_volumes(disk.as_ref());
@@ -253,7 +282,10 @@ impl Run<'_> {
                     &name,
                     "fs",
                     "",
-                    format!("file system reader crashed (bug): {}", panic_message(&panic)),
+                    format!(
+                        "file system reader crashed (bug): {}",
+                        panic_message(&panic)
+                    ),
                 );
             }
         }
@@ -289,12 +321,28 @@ pub fn analyse(plan: &Plan) -> Outcome {
                     run.out.summary.volumes += 1;
                     run.analyse_fs(&fs, "folder", 2)
                 }
-                Err(e) => run.problem(Level::Fatal, "", "evidence", "", format!("cannot open folder: {e}")),
+                Err(e) => run.problem(
+                    Level::Fatal,
+                    "",
+                    "evidence",
+                    "",
+                    format!("cannot open folder: {e}"),
+                ),
             },
             Ok(_) => run.analyse_image(ev, counter.clone()),
-            Err(e) => run.problem(Level::Fatal, "", "evidence", "", format!("cannot open: {e}")),
+            Err(e) => run.problem(
+                Level::Fatal,
+                "",
+                "evidence",
+                "",
+                format!("cannot open: {e}"),
+            ),
         }
-        let opened = !run.out.problems.iter().any(|p| p.level == Level::Fatal && p.evidence == run.evidence);
+        let opened = !run
+            .out
+            .problems
+            .iter()
+            .any(|p| p.level == Level::Fatal && p.evidence == run.evidence);
         if opened && run.out.summary.filesystems == fs_before {
             run.problem(
                 Level::Error,
@@ -312,21 +360,41 @@ pub fn analyse(plan: &Plan) -> Outcome {
     }
     sort_rows(&mut out.rows);
     out.summary.rows = out.rows.len();
-    out.summary.errors = out.problems.iter().filter(|p| p.level >= Level::Error).count();
-    out.summary.notices = out.problems.iter().filter(|p| p.level == Level::Notice).count();
+    out.summary.errors = out
+        .problems
+        .iter()
+        .filter(|p| p.level >= Level::Error)
+        .count();
+    out.summary.notices = out
+        .problems
+        .iter()
+        .filter(|p| p.level == Level::Notice)
+        .count();
     out.summary.bytes_read = counter.load(Ordering::Relaxed);
     out
 }
 
 /// Writes a file atomically: into a temporary file beside it, then renamed over it.
-fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), FatalError> {
+fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), FatalError> {
     let err = |source| FatalError::Output {
         path: path.display().to_string(),
         source,
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| err(std::io::Error::other("not a file name")))?;
-    let tmp = dir.join(format!(".{}.tasktrail-{}.tmp", name.to_string_lossy(), std::process::id()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| err(std::io::Error::other("not a file name")))?;
+    let tmp = dir.join(format!(
+        ".{}.tasktrail-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
         let f = std::fs::File::create(&tmp)?;
         let mut w = std::io::BufWriter::new(f);
@@ -400,7 +468,10 @@ pub fn report(out: &Outcome) -> String {
         s.push('\n');
     }
     if out.problems.len() > SHOWN {
-        s.push_str(&format!("… and {} more problems (see --problems FILE)\n", out.problems.len() - SHOWN));
+        s.push_str(&format!(
+            "… and {} more problems (see --problems FILE)\n",
+            out.problems.len() - SHOWN
+        ));
     }
     let m = &out.summary;
     s.push_str(&format!(

@@ -20,7 +20,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan evidence and write the timeline.
-    #[command(after_help = "Evidence is detected by content, never by file name: raw disk or volume images (dd), \
+    #[command(
+        after_help = "Evidence is detected by content, never by file name: raw disk or volume images (dd), \
 MBR (with logical partitions) and GPT disks, E01, VMDK, VHD, or a folder (a mounted volume or a collected tree; \
 the OS root may be up to two levels down, e.g. C/ or C%3A/). Every NTFS and ext2/3/4 volume is analysed.
 
@@ -30,7 +31,8 @@ Examples:
   tasktrail scan /mnt/evidence --format jsonl -o -
   tasktrail scan collected/C%3A -o - > timeline.csv
 
-Exit codes: 0 clean, 1 finished with problems (listed on stderr and in --problems), 2 fatal.")]
+Exit codes: 0 clean, 1 finished with problems (listed on stderr and in --problems), 2 fatal."
+    )]
     Scan(ScanArgs),
 }
 

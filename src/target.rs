@@ -53,7 +53,10 @@ pub fn classify(fs: &dyn FileSystem, dir: &str) -> Option<Os> {
     if resolve(fs, dir, "Windows/System32").is_some() {
         return Some(Os::Windows);
     }
-    if is_dir(fs, dir, "System") && is_dir(fs, dir, "Library") && resolve(fs, dir, "System/Library").is_some() {
+    if is_dir(fs, dir, "System")
+        && is_dir(fs, dir, "Library")
+        && resolve(fs, dir, "System/Library").is_some()
+    {
         return Some(Os::Macos);
     }
     if is_dir(fs, dir, "etc") && (is_dir(fs, dir, "var") || is_dir(fs, dir, "usr")) {

@@ -111,6 +111,9 @@ mod tests {
             Time::from_unix(0, 5, 9).unwrap().to_string(),
             "1970-01-01T00:00:00.000000005Z"
         );
-        assert_eq!(Time::from_unix(86_400, 0, 0).unwrap().to_string(), "1970-01-02T00:00:00Z");
+        assert_eq!(
+            Time::from_unix(86_400, 0, 0).unwrap().to_string(),
+            "1970-01-02T00:00:00Z"
+        );
     }
 }

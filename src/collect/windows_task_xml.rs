@@ -99,7 +99,8 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
         technique: "T1053.005",
         ..Record::default()
     };
-    rec.details.insert("tasks_folder".into(), json!(display_path(folder)));
+    rec.details
+        .insert("tasks_folder".into(), json!(display_path(folder)));
     match ctx.fs.metadata(file) {
         Ok(md) => {
             for t in &md.times {
@@ -124,7 +125,8 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
         Err(e) => {
             let msg = e.to_string();
             ctx.problem(&path, format!("not a task definition: {msg}"));
-            rec.message = format!("Scheduled task file {name} is not a valid task definition: {msg}");
+            rec.message =
+                format!("Scheduled task file {name} is not a valid task definition: {msg}");
             rec.details.insert("error".into(), json!(msg));
             rec.details.insert("size".into(), json!(bytes.len()));
             return rec;
@@ -135,20 +137,33 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
     rec.schedule = task.schedule();
     rec.user = task.user();
     rec.enabled = Some(task.settings.enabled);
-    rec.message = summary(&name, &rec.command, &rec.user, &rec.schedule, task.settings.enabled);
+    rec.message = summary(
+        &name,
+        &rec.command,
+        &rec.user,
+        &rec.schedule,
+        task.settings.enabled,
+    );
 
-    rec.details.insert("encoding".into(), json!(parsed.encoding.name()));
+    rec.details
+        .insert("encoding".into(), json!(parsed.encoding.name()));
     if let Some(d) = &parsed.declared_encoding {
         rec.details.insert("declared_encoding".into(), json!(d));
     }
     if parsed.lossy {
-        rec.details.insert("decoding_replaced_invalid_bytes".into(), json!(true));
-        ctx.problem(&path, "invalid byte sequences replaced while decoding the task file");
+        rec.details
+            .insert("decoding_replaced_invalid_bytes".into(), json!(true));
+        ctx.problem(
+            &path,
+            "invalid byte sequences replaced while decoding the task file",
+        );
     }
     if let Some(uri) = &task.registration.uri {
         let norm = format!("\\{}", uri.trim_start_matches('\\'));
-        rec.details
-            .insert("uri_matches_path".into(), json!(norm.eq_ignore_ascii_case(&name)));
+        rec.details.insert(
+            "uri_matches_path".into(),
+            json!(norm.eq_ignore_ascii_case(&name)),
+        );
     }
     if let Ok(v) = serde_json::to_value(task) {
         rec.details.insert("task".into(), v);
@@ -157,17 +172,25 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
         match parse_datetime(date) {
             Some(XsdDateTime::Utc(t)) => rec.time(t, "Task Registered (XML Date)"),
             Some(XsdDateTime::Local(t)) => rec.local_time(t, "Task Registered (XML Date)"),
-            None => ctx.problem(&path, format!("RegistrationInfo/Date {date:?} is not a date-time")),
+            None => ctx.problem(
+                &path,
+                format!("RegistrationInfo/Date {date:?} is not a date-time"),
+            ),
         }
     }
     for tr in task.triggers.iter().filter(|t| t.kind == "Time") {
         if let Some(b) = &tr.start_boundary {
             match parse_datetime(b) {
-                Some(XsdDateTime::Utc(t)) => rec.time(t, "Scheduled Run (TimeTrigger StartBoundary)"),
+                Some(XsdDateTime::Utc(t)) => {
+                    rec.time(t, "Scheduled Run (TimeTrigger StartBoundary)")
+                }
                 Some(XsdDateTime::Local(t)) => {
                     rec.local_time(t, "Scheduled Run (TimeTrigger StartBoundary)")
                 }
-                None => ctx.problem(&path, format!("TimeTrigger StartBoundary {b:?} is not a date-time")),
+                None => ctx.problem(
+                    &path,
+                    format!("TimeTrigger StartBoundary {b:?} is not a date-time"),
+                ),
             }
         }
     }
@@ -200,7 +223,10 @@ mod tests {
     #[test]
     fn names_from_paths() {
         assert_eq!(
-            task_name("Windows/System32/Tasks", "Windows/System32/Tasks/Microsoft/Windows/Defrag/ScheduledDefrag"),
+            task_name(
+                "Windows/System32/Tasks",
+                "Windows/System32/Tasks/Microsoft/Windows/Defrag/ScheduledDefrag"
+            ),
             "\\Microsoft\\Windows\\Defrag\\ScheduledDefrag"
         );
         assert_eq!(task_name("", "GameOver"), "\\GameOver");

@@ -221,10 +221,12 @@ impl Action {
                 Some(a) => format!("{command} {a}"),
                 None => command.clone(),
             },
-            Action::ComHandler { class_id, data, .. } => match data.as_deref().filter(|d| !d.is_empty()) {
-                Some(d) => format!("com:{class_id} {d}"),
-                None => format!("com:{class_id}"),
-            },
+            Action::ComHandler { class_id, data, .. } => {
+                match data.as_deref().filter(|d| !d.is_empty()) {
+                    Some(d) => format!("com:{class_id} {d}"),
+                    None => format!("com:{class_id}"),
+                }
+            }
             Action::SendEmail { fields, .. } => format!(
                 "send-email to={} subject={}",
                 fields.get("To").map(String::as_str).unwrap_or(""),
@@ -356,7 +358,12 @@ pub fn from_element(root: &Element) -> TaskDefinition {
                 process_token_sid_type: p.child_text("ProcessTokenSidType"),
                 required_privileges: p
                     .child("RequiredPrivileges")
-                    .map(|rp| rp.children.iter().map(|c| c.text.trim().to_string()).collect())
+                    .map(|rp| {
+                        rp.children
+                            .iter()
+                            .map(|c| c.text.trim().to_string())
+                            .collect()
+                    })
                     .unwrap_or_default(),
             });
         }
@@ -364,8 +371,14 @@ pub fn from_element(root: &Element) -> TaskDefinition {
     if let Some(s) = root.child("Settings") {
         let mut other = BTreeMap::new();
         flatten(s, "", &mut other);
-        let enabled = other.remove("Enabled").and_then(|v| parse_bool(&v)).unwrap_or(true);
-        let hidden = other.remove("Hidden").and_then(|v| parse_bool(&v)).unwrap_or(false);
+        let enabled = other
+            .remove("Enabled")
+            .and_then(|v| parse_bool(&v))
+            .unwrap_or(true);
+        let hidden = other
+            .remove("Hidden")
+            .and_then(|v| parse_bool(&v))
+            .unwrap_or(false);
         t.settings = Settings {
             enabled,
             hidden,
@@ -381,10 +394,17 @@ pub fn from_element(root: &Element) -> TaskDefinition {
 }
 
 fn trigger(e: &Element) -> Trigger {
-    let kind = e.name.strip_suffix("Trigger").unwrap_or(&e.name).to_string();
+    let kind = e
+        .name
+        .strip_suffix("Trigger")
+        .unwrap_or(&e.name)
+        .to_string();
     let mut fields = BTreeMap::new();
     flatten(e, "", &mut fields);
-    let enabled = fields.remove("Enabled").and_then(|v| parse_bool(&v)).unwrap_or(true);
+    let enabled = fields
+        .remove("Enabled")
+        .and_then(|v| parse_bool(&v))
+        .unwrap_or(true);
     let start_boundary = fields.remove("StartBoundary");
     let end_boundary = fields.remove("EndBoundary");
     let repetition = e.child("Repetition").map(|r| {
@@ -394,7 +414,9 @@ fn trigger(e: &Element) -> Trigger {
         Repetition {
             interval: r.child_text("Interval"),
             duration: r.child_text("Duration"),
-            stop_at_duration_end: r.child_text("StopAtDurationEnd").and_then(|v| parse_bool(&v)),
+            stop_at_duration_end: r
+                .child_text("StopAtDurationEnd")
+                .and_then(|v| parse_bool(&v)),
         }
     });
     Trigger {
@@ -482,7 +504,11 @@ impl Trigger {
                         f("ScheduleByWeek/WeeksInterval").unwrap_or_else(|| "1".into()),
                         days(&self.fields, "ScheduleByWeek/DaysOfWeek")
                     ));
-                } else if self.fields.keys().any(|k| k.starts_with("ScheduleByMonthDayOfWeek")) {
+                } else if self
+                    .fields
+                    .keys()
+                    .any(|k| k.starts_with("ScheduleByMonthDayOfWeek"))
+                {
                     s.push_str(&format!(
                         " monthly in week {} on {} of {}",
                         f("ScheduleByMonthDayOfWeek/Weeks/Week").unwrap_or_default(),
@@ -627,7 +653,10 @@ mod tests {
         assert_eq!(t.user(), "S-1-5-18");
         assert!(t.settings.hidden);
         assert!(t.settings.enabled);
-        assert_eq!(t.settings.other.get("IdleSettings/StopOnIdleEnd").unwrap(), "true");
+        assert_eq!(
+            t.settings.other.get("IdleSettings/StopOnIdleEnd").unwrap(),
+            "true"
+        );
         assert_eq!(
             t.command(),
             "cmd.exe /c echo a & b > %TEMP%\\x ; com:{01234567-89AB-CDEF-0123-456789ABCDEF}"

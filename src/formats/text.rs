@@ -81,7 +81,11 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     } else if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         match std::str::from_utf8(rest) {
             Ok(s) => (s.to_string(), TextEncoding::Utf8Bom, false),
-            Err(_) => (String::from_utf8_lossy(rest).into_owned(), TextEncoding::Utf8Lossy, true),
+            Err(_) => (
+                String::from_utf8_lossy(rest).into_owned(),
+                TextEncoding::Utf8Lossy,
+                true,
+            ),
         }
     } else if bytes.len() >= 2 && bytes[0] != 0 && bytes[1] == 0 {
         let (t, l) = utf16(bytes, false);
@@ -92,7 +96,11 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     } else {
         match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), TextEncoding::Utf8, false),
-            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), TextEncoding::Utf8Lossy, true),
+            Err(_) => (
+                String::from_utf8_lossy(bytes).into_owned(),
+                TextEncoding::Utf8Lossy,
+                true,
+            ),
         }
     };
     let text = text.trim_end_matches('\0').to_string();
@@ -109,7 +117,10 @@ mod tests {
 
     #[test]
     fn sniffs_each_form() {
-        let le: Vec<u8> = "<a/>".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let le: Vec<u8> = "<a/>"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
         let mut bom = vec![0xFF, 0xFE];
         bom.extend(&le);
         assert_eq!(decode(&bom).encoding, TextEncoding::Utf16LeBom);

@@ -161,7 +161,9 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
             Event::Empty(e) => {
                 count += 1;
                 if count > MAX_ELEMENTS {
-                    return Err(XmlError::TooLarge(format!("more than {MAX_ELEMENTS} elements")));
+                    return Err(XmlError::TooLarge(format!(
+                        "more than {MAX_ELEMENTS} elements"
+                    )));
                 }
                 let el = start(&e);
                 match stack.last_mut() {
@@ -184,7 +186,12 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                 match stack.last_mut() {
                     Some(cur) => cur.text.push_str(&s),
                     None if s.trim().is_empty() => {}
-                    None => return Err(malformed(&reader, format!("text outside the root element: {:?}", truncate(&s)))),
+                    None => {
+                        return Err(malformed(
+                            &reader,
+                            format!("text outside the root element: {:?}", truncate(&s)),
+                        ))
+                    }
                 }
             }
             Event::CData(t) => {
@@ -205,7 +212,10 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
         }
     }
     if !stack.is_empty() {
-        return Err(malformed(&reader, format!("document ends inside <{}>", stack[stack.len() - 1].name)));
+        return Err(malformed(
+            &reader,
+            format!("document ends inside <{}>", stack[stack.len() - 1].name),
+        ));
     }
     root.ok_or(XmlError::Empty)
 }
@@ -229,7 +239,10 @@ mod tests {
 
     #[test]
     fn rejects_broken() {
-        assert!(matches!(parse("<a><b></a>"), Err(XmlError::Malformed { .. })));
+        assert!(matches!(
+            parse("<a><b></a>"),
+            Err(XmlError::Malformed { .. })
+        ));
         assert_eq!(parse("  "), Err(XmlError::Empty));
         assert!(matches!(parse("<a>"), Err(XmlError::Malformed { .. })));
         assert_eq!(

@@ -39,19 +39,29 @@ fn check_superblock(volume: &dyn ReadAt) -> Result<(), String> {
     }
     let log_block = u32_at(&sb, 24);
     if log_block > 6 {
-        return Err(format!("block size 2^(10+{log_block}) is not a valid ext block size"));
+        return Err(format!(
+            "block size 2^(10+{log_block}) is not a valid ext block size"
+        ));
     }
-    let block_size = 1024u64 << log_block;
     let incompat = u32_at(&sb, 0x60);
     let is64 = incompat & 0x80 != 0;
-    let blocks = u32_at(&sb, 4) as u64 | if is64 { (u32_at(&sb, 0x150) as u64) << 32 } else { 0 };
+    let blocks = u32_at(&sb, 4) as u64
+        | if is64 {
+            (u32_at(&sb, 0x150) as u64) << 32
+        } else {
+            0
+        };
     let per_group = u32_at(&sb, 32) as u64;
     let inodes_per_group = u32_at(&sb, 40) as u64;
     if per_group == 0 || inodes_per_group == 0 {
         return Err("blocks or inodes per group is 0".into());
     }
     let groups = blocks.div_ceil(per_group);
-    let desc_size = if is64 { u16::from_le_bytes([sb[0xFE], sb[0xFF]]).max(32) as u64 } else { 32 };
+    let desc_size = if is64 {
+        u16::from_le_bytes([sb[0xFE], sb[0xFF]]).max(32) as u64
+    } else {
+        32
+    };
     let table = groups.saturating_mul(desc_size);
     if table > volume.len() || groups > 1 << 24 {
         return Err(format!(
@@ -59,12 +69,15 @@ fn check_superblock(volume: &dyn ReadAt) -> Result<(), String> {
             volume.len()
         ));
     }
-    let _ = block_size;
     Ok(())
 }
 
 fn map_err(path: &str, e: Ext4Error) -> FsError {
-    let p = if path.is_empty() { "/".to_string() } else { path.to_string() };
+    let p = if path.is_empty() {
+        "/".to_string()
+    } else {
+        path.to_string()
+    };
     match e {
         Ext4Error::NotFound => FsError::NotFound(p),
         Ext4Error::NotADirectory => FsError::NotADirectory(p),

@@ -108,7 +108,12 @@ impl FileSystem for HostFs {
         push("Inode Changed (ctime)", "ctime", m.ctime(), m.ctime_nsec());
         if let Ok(b) = m.created() {
             if let Ok(d) = b.duration_since(std::time::UNIX_EPOCH) {
-                push("File Created (birth)", "birth", d.as_secs() as i64, d.subsec_nanos() as i64);
+                push(
+                    "File Created (birth)",
+                    "birth",
+                    d.as_secs() as i64,
+                    d.subsec_nanos() as i64,
+                );
             }
         }
         Ok(md)
@@ -116,7 +121,10 @@ impl FileSystem for HostFs {
 
     fn read_dir(&self, path: &str) -> Result<Vec<DirEntry>, FsError> {
         let mut host = self.host_path(path)?;
-        if fs::symlink_metadata(&host).map_err(|e| io_err(path, e))?.is_symlink() {
+        if fs::symlink_metadata(&host)
+            .map_err(|e| io_err(path, e))?
+            .is_symlink()
+        {
             host = self.follow(path, &host)?;
         }
         let mut out = Vec::new();
@@ -141,7 +149,10 @@ impl FileSystem for HostFs {
 
     fn read(&self, path: &str, cap: u64) -> Result<Vec<u8>, FsError> {
         let mut host = self.host_path(path)?;
-        if fs::symlink_metadata(&host).map_err(|e| io_err(path, e))?.is_symlink() {
+        if fs::symlink_metadata(&host)
+            .map_err(|e| io_err(path, e))?
+            .is_symlink()
+        {
             host = self.follow(path, &host)?;
         }
         debug_assert!(host.components().all(|c| c != Component::ParentDir));
@@ -155,7 +166,9 @@ impl FileSystem for HostFs {
             });
         }
         let mut buf = Vec::with_capacity(len as usize);
-        f.take(cap + 1).read_to_end(&mut buf).map_err(|e| io_err(path, e))?;
+        f.take(cap + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| io_err(path, e))?;
         if buf.len() as u64 > cap {
             return Err(FsError::TooLarge {
                 path: path.into(),

@@ -211,7 +211,11 @@ impl Default for WalkLimits {
 
 /// Lists every regular file below `dir` (depth-first, sorted), with the errors met on the way
 /// (unreadable directories are skipped, never fatal).
-pub fn walk_files(fs: &dyn FileSystem, dir: &str, limits: WalkLimits) -> (Vec<String>, Vec<FsError>) {
+pub fn walk_files(
+    fs: &dyn FileSystem,
+    dir: &str,
+    limits: WalkLimits,
+) -> (Vec<String>, Vec<FsError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut stack = vec![(dir.to_string(), 0usize)];
@@ -231,7 +235,10 @@ pub fn walk_files(fs: &dyn FileSystem, dir: &str, limits: WalkLimits) -> (Vec<St
                     if files.len() >= limits.max_entries {
                         errors.push(FsError::Corrupt {
                             path: d.clone(),
-                            message: format!("more than {} files; the rest are not read", limits.max_entries),
+                            message: format!(
+                                "more than {} files; the rest are not read",
+                                limits.max_entries
+                            ),
                         });
                         return (files, errors);
                     }

@@ -19,7 +19,11 @@ pub struct NtfsFs {
 
 fn corrupt(path: &str, e: impl std::fmt::Display) -> FsError {
     FsError::Corrupt {
-        path: if path.is_empty() { "/".into() } else { path.to_string() },
+        path: if path.is_empty() {
+            "/".into()
+        } else {
+            path.to_string()
+        },
         message: e.to_string(),
     }
 }
@@ -56,7 +60,9 @@ impl NtfsFs {
                 let entry = NtfsFileNameIndex::find(&mut finder, &self.ntfs, io, comp)
                     .ok_or_else(|| FsError::NotFound(done.clone()))?
                     .map_err(|e| corrupt(&done, e))?;
-                entry.to_file(&self.ntfs, io).map_err(|e| corrupt(&done, e))?
+                entry
+                    .to_file(&self.ntfs, io)
+                    .map_err(|e| corrupt(&done, e))?
             };
             file = next;
         }
@@ -82,7 +88,11 @@ impl FileSystem for NtfsFs {
         let io = &mut *io;
         let file = self.lookup(io, path)?;
         let mut md = Metadata {
-            kind: Some(if file.is_directory() { FileKind::Dir } else { FileKind::File }),
+            kind: Some(if file.is_directory() {
+                FileKind::Dir
+            } else {
+                FileKind::File
+            }),
             file_id: Some(file.file_record_number()),
             ..Metadata::default()
         };
@@ -97,7 +107,11 @@ impl FileSystem for NtfsFs {
             ("File Created ($SI)", "si_created", si.creation_time()),
             ("File Modified ($SI)", "si_modified", si.modification_time()),
             ("File Accessed ($SI)", "si_accessed", si.access_time()),
-            ("MFT Entry Modified ($SI)", "si_entry_modified", si.mft_record_modification_time()),
+            (
+                "MFT Entry Modified ($SI)",
+                "si_entry_modified",
+                si.mft_record_modification_time(),
+            ),
         ];
         for (desc, key, t) in si_times {
             if let Some(time) = ntfs_time(t) {
@@ -105,17 +119,29 @@ impl FileSystem for NtfsFs {
             }
         }
         // Prefer the long name's $FILE_NAME; the 8.3 one carries the same times in practice.
-        let fname = [NtfsFileNamespace::Win32, NtfsFileNamespace::Win32AndDos, NtfsFileNamespace::Posix]
-            .into_iter()
-            .find_map(|ns| file.name(io, Some(ns), None))
-            .or_else(|| file.name(io, None, None));
+        let fname = [
+            NtfsFileNamespace::Win32,
+            NtfsFileNamespace::Win32AndDos,
+            NtfsFileNamespace::Posix,
+        ]
+        .into_iter()
+        .find_map(|ns| file.name(io, Some(ns), None))
+        .or_else(|| file.name(io, None, None));
         if let Some(fname) = fname {
             let fname = fname.map_err(|e| corrupt(path, e))?;
             let fn_times = [
                 ("File Created ($FN)", "fn_created", fname.creation_time()),
-                ("File Modified ($FN)", "fn_modified", fname.modification_time()),
+                (
+                    "File Modified ($FN)",
+                    "fn_modified",
+                    fname.modification_time(),
+                ),
                 ("File Accessed ($FN)", "fn_accessed", fname.access_time()),
-                ("MFT Entry Modified ($FN)", "fn_entry_modified", fname.mft_record_modification_time()),
+                (
+                    "MFT Entry Modified ($FN)",
+                    "fn_entry_modified",
+                    fname.mft_record_modification_time(),
+                ),
             ];
             for (desc, key, t) in fn_times {
                 if let Some(time) = ntfs_time(t) {
@@ -165,7 +191,10 @@ impl FileSystem for NtfsFs {
             };
             out.insert(name, kind);
         }
-        Ok(out.into_iter().map(|(name, kind)| DirEntry { name, kind }).collect())
+        Ok(out
+            .into_iter()
+            .map(|(name, kind)| DirEntry { name, kind })
+            .collect())
     }
 
     fn read(&self, path: &str, cap: u64) -> Result<Vec<u8>, FsError> {

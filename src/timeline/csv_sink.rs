@@ -40,7 +40,9 @@ pub fn neutralize_formula(cell: &str) -> String {
 
 impl<W: Write> Sink for CsvSink<W> {
     fn begin(&mut self) -> std::io::Result<()> {
-        self.out.write_record(COLUMNS).map_err(std::io::Error::other)
+        self.out
+            .write_record(COLUMNS)
+            .map_err(std::io::Error::other)
     }
 
     fn row(&mut self, row: &Row) -> std::io::Result<()> {
@@ -68,7 +70,11 @@ impl<W: Write> Sink for CsvSink<W> {
             .iter()
             .map(|c| {
                 // Formula check first: a leading TAB/CR is what makes the cell dangerous.
-                let c = if self.neutralize { neutralize_formula(c) } else { c.to_string() };
+                let c = if self.neutralize {
+                    neutralize_formula(c)
+                } else {
+                    c.to_string()
+                };
                 escape_controls(&c)
             })
             .collect();
@@ -90,7 +96,10 @@ mod tests {
 
     #[test]
     fn formulas_neutralised() {
-        assert_eq!(neutralize_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            neutralize_formula("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
         assert_eq!(neutralize_formula("-enc AAA"), "'-enc AAA");
         assert_eq!(neutralize_formula("C:\\a.exe"), "C:\\a.exe");
         assert_eq!(neutralize_formula(""), "");

@@ -22,6 +22,16 @@ impl<W: Write> JsonlSink<W> {
         self.out
     }
 
+    /// Writes `{"type": kind, ...fields of v}` (the type first, for readers that peek).
+    fn typed(&mut self, kind: &str, v: Value) -> std::io::Result<()> {
+        let mut m = serde_json::Map::new();
+        m.insert("type".into(), json!(kind));
+        if let Value::Object(fields) = v {
+            m.extend(fields);
+        }
+        self.line(&Value::Object(m))
+    }
+
     fn line(&mut self, v: &Value) -> std::io::Result<()> {
         serde_json::to_writer(&mut self.out, v).map_err(std::io::Error::other)?;
         self.out.write_all(b"\n")
@@ -39,19 +49,13 @@ impl<W: Write> Sink for JsonlSink<W> {
     }
 
     fn problem(&mut self, p: &Problem) -> std::io::Result<()> {
-        let mut v = serde_json::to_value(p).map_err(std::io::Error::other)?;
-        if let Value::Object(m) = &mut v {
-            m.insert("type".into(), json!("problem"));
-        }
-        self.line(&v)
+        let v = serde_json::to_value(p).map_err(std::io::Error::other)?;
+        self.typed("problem", v)
     }
 
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
-        let mut v = serde_json::to_value(summary).map_err(std::io::Error::other)?;
-        if let Value::Object(m) = &mut v {
-            m.insert("type".into(), json!("summary"));
-        }
-        self.line(&v)?;
+        let v = serde_json::to_value(summary).map_err(std::io::Error::other)?;
+        self.typed("summary", v)?;
         self.out.flush()
     }
 }

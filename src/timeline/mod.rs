@@ -115,7 +115,10 @@ pub fn rows_of(rec: &Record, origin: &Origin) -> Vec<Row> {
         user: rec.user.clone(),
         enabled: rec.enabled.map(|b| b.to_string()).unwrap_or_default(),
         flags: rec.flags.join(";"),
-        severity: rec.severity.map(|s| s.name().to_string()).unwrap_or_default(),
+        severity: rec
+            .severity
+            .map(|s| s.name().to_string())
+            .unwrap_or_default(),
         technique: rec.technique.to_string(),
         details: Value::Object(rec.details.clone()),
         sort_time: None,
@@ -200,7 +203,9 @@ pub fn escape_controls(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x100 && needs_escape(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x100 && needs_escape(c) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if needs_escape(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
             c => out.push(c),
         }
@@ -218,7 +223,10 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(escape_controls("a\r\nb\x1b[31m\u{202e}"), "a\\r\\nb\\x1b[31m\\u{202e}");
+        assert_eq!(
+            escape_controls("a\r\nb\x1b[31m\u{202e}"),
+            "a\\r\\nb\\x1b[31m\\u{202e}"
+        );
         assert_eq!(escape_controls("plain"), "plain");
     }
 
@@ -239,7 +247,13 @@ mod tests {
         };
         let rows = rows_of(&r, &o);
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].timestamp_desc, "File Created ($SI); File Modified ($SI)");
-        assert_eq!(rows[1].timestamp_desc, "Task Registered (XML Date) (local time)");
+        assert_eq!(
+            rows[0].timestamp_desc,
+            "File Created ($SI); File Modified ($SI)"
+        );
+        assert_eq!(
+            rows[1].timestamp_desc,
+            "Task Registered (XML Date) (local time)"
+        );
     }
 }

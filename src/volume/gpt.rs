@@ -23,7 +23,9 @@ const MAX_ENTRIES: u32 = 1024;
 /// primary is damaged. `Ok(None)`: no GPT signature at all. On success: the sector size, the used
 /// entries, and warnings (bad CRC, backup used, entries outside the disk).
 #[allow(clippy::type_complexity)]
-pub fn parse_gpt(disk: &dyn ReadAt) -> Result<Option<(u64, Vec<GptPartition>, Vec<String>)>, String> {
+pub fn parse_gpt(
+    disk: &dyn ReadAt,
+) -> Result<Option<(u64, Vec<GptPartition>, Vec<String>)>, String> {
     let mut last_err = None;
     for sector in [512u64, 4096] {
         let mut sig = [0u8; 8];
@@ -42,7 +44,10 @@ pub fn parse_gpt(disk: &dyn ReadAt) -> Result<Option<(u64, Vec<GptPartition>, Ve
                 let last = disk.len() / sector;
                 if last >= 2 {
                     if let Ok((parts, mut warn)) = read_table(disk, sector, (last - 1) * sector) {
-                        warn.insert(0, format!("primary GPT header unusable ({e}); backup header used"));
+                        warn.insert(
+                            0,
+                            format!("primary GPT header unusable ({e}); backup header used"),
+                        );
                         return Ok(Some((sector, parts, warn)));
                     }
                 }
@@ -110,10 +115,14 @@ fn read_table(
     let esize = u32_at(&hdr, 84);
     let entries_crc = u32_at(&hdr, 88);
     if count > MAX_ENTRIES {
-        return Err(format!("{count} partition entries claimed (at most {MAX_ENTRIES} accepted)"));
+        return Err(format!(
+            "{count} partition entries claimed (at most {MAX_ENTRIES} accepted)"
+        ));
     }
     if !(128..=4096).contains(&esize) || esize % 8 != 0 {
-        return Err(format!("partition entry size {esize} is not a multiple of 8 in 128..=4096"));
+        return Err(format!(
+            "partition entry size {esize} is not a multiple of 8 in 128..=4096"
+        ));
     }
     let total = count as usize * esize as usize;
     let mut entries = vec![0u8; total];
@@ -137,7 +146,10 @@ fn read_table(
         let first = u64_at(e, 32);
         let last = u64_at(e, 40);
         if last < first {
-            warn.push(format!("GPT entry {} ends (LBA {last}) before it starts (LBA {first}); skipped", i + 1));
+            warn.push(format!(
+                "GPT entry {} ends (LBA {last}) before it starts (LBA {first}); skipped",
+                i + 1
+            ));
             continue;
         }
         if last >= disk_sectors {

@@ -50,9 +50,7 @@ pub fn parse_mbr(disk: &dyn ReadAt) -> Result<Option<(Vec<MbrPartition>, Vec<Str
         return Ok(None);
     }
     let prim = entries(&s0);
-    if prim.iter().any(|e| e.status != 0 && e.status != 0x80)
-        || prim.iter().all(|e| e.ptype == 0)
-    {
+    if prim.iter().any(|e| e.status != 0 && e.status != 0x80) || prim.iter().all(|e| e.ptype == 0) {
         return Ok(None);
     }
     let disk_sectors = disk.len() / 512;
@@ -90,7 +88,12 @@ pub fn parse_mbr(disk: &dyn ReadAt) -> Result<Option<(Vec<MbrPartition>, Vec<Str
 
 /// Follows the EBR chain: each EBR holds one logical partition (relative to that EBR) and a link
 /// to the next EBR (relative to the start of the extended partition).
-fn walk_ebr_chain(disk: &dyn ReadAt, ext_start: u64, parts: &mut Vec<MbrPartition>, warn: &mut Vec<String>) {
+fn walk_ebr_chain(
+    disk: &dyn ReadAt,
+    ext_start: u64,
+    parts: &mut Vec<MbrPartition>,
+    warn: &mut Vec<String>,
+) {
     let mut seen = HashSet::new();
     let mut ebr = ext_start;
     let mut number = 5;
@@ -105,7 +108,9 @@ fn walk_ebr_chain(disk: &dyn ReadAt, ext_start: u64, parts: &mut Vec<MbrPartitio
             return;
         }
         if s[510..] != [0x55, 0xAA] {
-            warn.push(format!("EBR at sector {ebr} lacks the 0x55AA signature; chain stopped"));
+            warn.push(format!(
+                "EBR at sector {ebr} lacks the 0x55AA signature; chain stopped"
+            ));
             return;
         }
         let [first, link, ..] = entries(&s);
@@ -123,5 +128,7 @@ fn walk_ebr_chain(disk: &dyn ReadAt, ext_start: u64, parts: &mut Vec<MbrPartitio
         }
         ebr = ext_start + link.start;
     }
-    warn.push(format!("more than {MAX_LOGICAL} logical partitions; the rest are ignored"));
+    warn.push(format!(
+        "more than {MAX_LOGICAL} logical partitions; the rest are ignored"
+    ));
 }

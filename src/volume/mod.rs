@@ -63,7 +63,8 @@ pub fn fs_signature(disk: &dyn ReadAt) -> Option<&'static str> {
     if disk.read_exact_at(1024 + 56, &mut magic).is_ok() && magic == [0x53, 0xEF] {
         return Some("ext");
     }
-    if n >= 90 && (&boot[82..87] == b"FAT32" || &boot[54..59] == b"FAT12" || &boot[54..59] == b"FAT16")
+    if n >= 90
+        && (&boot[82..87] == b"FAT32" || &boot[54..59] == b"FAT12" || &boot[54..59] == b"FAT16")
     {
         return Some("fat");
     }
@@ -123,9 +124,8 @@ pub fn find_volumes(disk: &dyn ReadAt) -> VolumeScan {
             scan.problems.extend(warnings);
             for p in parts {
                 if p.part_type == 0xEE {
-                    scan.problems.push(
-                        "MBR holds a GPT protective entry but no valid GPT was found".into(),
-                    );
+                    scan.problems
+                        .push("MBR holds a GPT protective entry but no valid GPT was found".into());
                     continue;
                 }
                 scan.volumes.push(Volume {

@@ -1,0 +1,30 @@
+# tasktrail tasks. `just ci` runs exactly what CI runs (.ci/run).
+
+# List the recipes.
+default:
+    @just --list
+
+# Rebuild the test trees and images in testdata/ (needs root, ntfs-3g, gdisk, fdisk, ewf-tools, qemu-utils).
+fixtures:
+    testdata/scripts/make_images.sh
+
+# Rewrite the golden timelines in testdata/expected from the current images (review the diff!).
+bless:
+    TASKTRAIL_BLESS=1 cargo test --test integration golden
+
+# Run every test.
+test:
+    cargo test
+
+# Formatting and lints, warnings as errors.
+lint:
+    cargo fmt --check
+    cargo clippy --all-targets -- -D warnings
+
+# What CI runs on a clean clone.
+ci:
+    bash .ci/run
+
+# Scan the bundled demo disk into timeline.csv.
+demo:
+    cargo run --release -- scan testdata/images/gpt-disk.img -o timeline.csv

@@ -1,0 +1,9 @@
+//! Integration tests: the binary on scripted images and folders, golden timelines, exit codes,
+//! damaged evidence, and the real third-party corpus in `../shared/corpus`.
+
+mod common;
+mod corpus;
+mod damaged;
+mod evidence;
+mod filesystems;
+mod output;
