@@ -86,6 +86,13 @@ impl fmt::Display for Time {
     }
 }
 
+impl serde::Serialize for Time {
+    /// Serialised as its RFC 3339 text.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

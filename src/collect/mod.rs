@@ -1,13 +1,16 @@
 //! Collectors: one per artifact family. Each reads what it needs from a [`Target`] through the
 //! file system and emits [`Record`]s and problems; a failure on one file never stops the rest.
 
+mod windows_task_job;
 mod windows_task_xml;
 
+pub use windows_task_job::TaskJobCollector;
 pub use windows_task_xml::TaskXmlCollector;
 
-use crate::fs::FileSystem;
+use crate::fs::{FileSystem, Metadata};
 use crate::record::Record;
 use crate::target::{Os, Target};
+use serde_json::{json, Map, Value};
 
 /// Limits that protect the run from hostile evidence.
 #[derive(Debug, Clone, Copy)]
@@ -73,9 +76,58 @@ pub trait Collector: Sync {
 }
 
 /// Every collector, in the order they run.
-pub static ALL: &[&dyn Collector] = &[&TaskXmlCollector];
+pub static ALL: &[&dyn Collector] = &[&TaskXmlCollector, &TaskJobCollector];
 
 /// Formats a file system path for the `path` column: `/`-separated from the file system root.
 pub fn display_path(path: &str) -> String {
     format!("/{}", path.trim_start_matches('/'))
+}
+
+/// The file's metadata as a `details.file` object: size, id, owner, mode, every timestamp.
+pub fn file_details(md: &Metadata) -> Value {
+    let mut m = Map::new();
+    m.insert("size".into(), json!(md.size));
+    if let Some(id) = md.file_id {
+        m.insert("file_id".into(), json!(id));
+    }
+    if let Some(a) = md.attributes {
+        m.insert("attributes".into(), json!(format!("0x{a:08x}")));
+    }
+    if let Some(s) = md.security_id {
+        m.insert("security_id".into(), json!(s));
+    }
+    if let Some(u) = md.uid {
+        m.insert("uid".into(), json!(u));
+    }
+    if let Some(g) = md.gid {
+        m.insert("gid".into(), json!(g));
+    }
+    if let Some(mode) = md.mode {
+        m.insert("mode".into(), json!(format!("{mode:o}")));
+    }
+    for t in &md.times {
+        m.insert(t.key.into(), json!(t.time.to_string()));
+    }
+    Value::Object(m)
+}
+
+/// Puts a file's timestamps on the record and its metadata in `details.file`; an unreadable
+/// metadata is a problem and the record goes on without them.
+pub fn add_file_metadata(ctx: &mut Ctx<'_>, rec: &mut Record, file: &str) -> Option<Metadata> {
+    match ctx.fs.metadata(file) {
+        Ok(md) => {
+            for t in &md.times {
+                rec.time(t.time, t.desc);
+            }
+            rec.details.insert("file".into(), file_details(&md));
+            Some(md)
+        }
+        Err(e) => {
+            ctx.problem(
+                display_path(file),
+                format!("file metadata unreadable: {}", e.reason()),
+            );
+            None
+        }
+    }
 }

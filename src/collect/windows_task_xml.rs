@@ -1,12 +1,12 @@
 //! `windows.task_xml`: Task Scheduler 2.x definitions under `System32\Tasks` (and
 //! `SysWOW64\Tasks`, `System32\Tasks_Migrated`), one record per file.
 
-use super::{display_path, Collector, Ctx};
+use super::{add_file_metadata, display_path, Collector, Ctx};
 use crate::formats::task_xml::{self, parse_datetime, XsdDateTime};
-use crate::fs::{resolve, walk_files, Metadata};
+use crate::fs::{resolve, walk_files};
 use crate::record::Record;
 use crate::target::{Layout, Os};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 /// Reads every task XML file of a Windows target.
 pub struct TaskXmlCollector;
@@ -62,33 +62,6 @@ fn task_name(folder: &str, file: &str) -> String {
     format!("\\{}", rel.replace('/', "\\"))
 }
 
-fn file_details(md: &Metadata) -> Value {
-    let mut m = Map::new();
-    m.insert("size".into(), json!(md.size));
-    if let Some(id) = md.file_id {
-        m.insert("file_id".into(), json!(id));
-    }
-    if let Some(a) = md.attributes {
-        m.insert("attributes".into(), json!(format!("0x{a:08x}")));
-    }
-    if let Some(s) = md.security_id {
-        m.insert("security_id".into(), json!(s));
-    }
-    if let Some(u) = md.uid {
-        m.insert("uid".into(), json!(u));
-    }
-    if let Some(g) = md.gid {
-        m.insert("gid".into(), json!(g));
-    }
-    if let Some(mode) = md.mode {
-        m.insert("mode".into(), json!(format!("{mode:o}")));
-    }
-    for t in &md.times {
-        m.insert(t.key.into(), json!(t.time.to_string()));
-    }
-    Value::Object(m)
-}
-
 fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
     let name = task_name(folder, file);
     let path = display_path(file);
@@ -101,15 +74,7 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
     };
     rec.details
         .insert("tasks_folder".into(), json!(display_path(folder)));
-    match ctx.fs.metadata(file) {
-        Ok(md) => {
-            for t in &md.times {
-                rec.time(t.time, t.desc);
-            }
-            rec.details.insert("file".into(), file_details(&md));
-        }
-        Err(e) => ctx.problem(&path, format!("file metadata unreadable: {}", e.reason())),
-    }
+    add_file_metadata(ctx, &mut rec, file);
     let bytes = match ctx.fs.read(file, ctx.limits.max_file_size) {
         Ok(b) => b,
         Err(e) => {

@@ -1,5 +1,14 @@
 //! Pure format parsers: bytes in, typed values out. No file-system knowledge; each is fuzzable.
 
+pub mod bytes;
+pub mod job_file;
+pub mod security_descriptor;
+pub mod task_cache;
 pub mod task_xml;
 pub mod text;
 pub mod xml;
+
+/// Canonical text of a mixed-endian Windows GUID (16 bytes).
+pub fn windows_guid(b: &[u8]) -> String {
+    crate::volume::guid_string(b)
+}
