@@ -22,6 +22,7 @@ pub mod formats;
 pub mod fs;
 pub mod problem;
 pub mod record;
+pub mod registry;
 pub mod target;
 pub mod time;
 pub mod timeline;

@@ -7,3 +7,4 @@ mod damaged;
 mod evidence;
 mod filesystems;
 mod output;
+mod registry;
