@@ -1,7 +1,7 @@
 //! The orchestration loop — the only place that knows every stage: evidence → volume → fs →
 //! target → collectors → timeline.
 
-use crate::collect::{Ctx, Limits, ALL};
+use crate::collect::{Ctx, Facts, Limits, ALL};
 use crate::evidence::{open_image, Counted, SharedReader, Slice};
 use crate::fs::{ExtFs, FileSystem, HostFs, NtfsFs};
 use crate::problem::{Level, Problem};
@@ -164,6 +164,8 @@ impl Run<'_> {
     }
 
     fn collect_target(&mut self, fs: &dyn FileSystem, volume: &str, target: &Target) {
+        let mut facts = Facts::default();
+        let mut records = Vec::new();
         for c in ALL.iter().filter(|c| c.os() == target.os) {
             let mut ctx = Ctx {
                 fs,
@@ -171,6 +173,7 @@ impl Run<'_> {
                 limits: self.limits,
                 records: Vec::new(),
                 problems: Vec::new(),
+                facts: &mut facts,
             };
             let result = catch_unwind(AssertUnwindSafe(|| c.collect(&mut ctx)));
             if let Err(panic) = result {
@@ -182,17 +185,22 @@ impl Run<'_> {
                     format!("collector crashed (bug): {}", panic_message(&panic)),
                 );
             }
+            let level = |notice: bool| if notice { Level::Notice } else { Level::Error };
             for p in ctx.problems {
-                self.problem(Level::Error, volume, c.id(), &p.location, p.message);
+                self.problem(level(p.notice), volume, c.id(), &p.location, p.message);
             }
-            let origin = Origin {
-                evidence: self.evidence.clone(),
-                volume: volume.to_string(),
-                os: target.os.name().to_string(),
-            };
-            for r in ctx.records {
-                self.records.push((origin.clone(), r));
-            }
+            records.extend(ctx.records);
+        }
+        if target.os == crate::target::Os::Windows {
+            crate::reconcile::reconcile(&mut records, &facts);
+        }
+        let origin = Origin {
+            evidence: self.evidence.clone(),
+            volume: volume.to_string(),
+            os: target.os.name().to_string(),
+        };
+        for r in records {
+            self.records.push((origin.clone(), r));
         }
     }
 
@@ -442,12 +450,19 @@ pub fn run(plan: &Plan) -> Result<i32, FatalError> {
         _ => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            write_timeline(&mut lock, plan, &out)
+            match write_timeline(&mut lock, plan, &out)
                 .and_then(|_| std::io::Write::flush(&mut lock))
-                .map_err(|source| FatalError::Output {
-                    path: "stdout".into(),
-                    source,
-                })?;
+            {
+                Ok(()) => {}
+                // The reader went away (`| head`): stop quietly, as other filters do.
+                Err(e) if is_broken_pipe(&e) => return Ok(out.exit_code()),
+                Err(source) => {
+                    return Err(FatalError::Output {
+                        path: "stdout".into(),
+                        source,
+                    })
+                }
+            }
         }
     }
     if let Some(p) = &plan.problems {
@@ -457,6 +472,27 @@ pub fn run(plan: &Plan) -> Result<i32, FatalError> {
         eprint!("{}", report(&out));
     }
     Ok(out.exit_code())
+}
+
+/// Whether an output error is the reader having gone away (possibly wrapped by csv or serde).
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let Some(inner) = e.get_ref() else {
+        return false;
+    };
+    if let Some(c) = inner.downcast_ref::<csv::Error>() {
+        if let csv::ErrorKind::Io(io) = c.kind() {
+            return io.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+    }
+    if let Some(j) = inner.downcast_ref::<serde_json::Error>() {
+        return j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe);
+    }
+    inner
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(is_broken_pipe)
 }
 
 /// The stderr report: problems (at most 20 listed) and one summary line.

@@ -11,6 +11,7 @@
 //! fs         NTFS | ext2/3/4 | host folder                               -> dyn FileSystem
 //! target     OS roots on a file system, by marker paths                  -> Target
 //! collect    one collector per artifact family, pure parsers underneath  -> Records + problems
+//! reconcile  Windows cross-source verdicts (XML, TaskCache, .job)         -> flags on Records
 //! timeline   one row per distinct timestamp, stable sort                 -> CSV | JSONL
 //! ```
 
@@ -21,6 +22,7 @@ pub mod evidence;
 pub mod formats;
 pub mod fs;
 pub mod problem;
+pub mod reconcile;
 pub mod record;
 pub mod registry;
 pub mod target;

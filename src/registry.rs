@@ -85,7 +85,9 @@ impl RegKey {
     pub fn dword(&self, name: &str) -> Option<u32> {
         match &self.value(name)?.data {
             RegData::Dword(d) => Some(*d),
-            RegData::Binary(b) if b.len() == 4 => Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            RegData::Binary(b) if b.len() == 4 => {
+                Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            }
             _ => None,
         }
     }
@@ -110,9 +112,8 @@ pub struct HiveState {
     pub logs: Vec<(String, usize)>,
     /// Log entries that apply to this hive (in sequence after the hive's secondary number).
     pub log_entries_applied: usize,
-    /// Whether deleted keys and values were recovered (false when recovery made the hive
-    /// unreadable and it was opened again without it).
-    pub deleted_recovery: bool,
+    /// Deleted keys recovered from free cells of the primary file.
+    pub deleted_keys_recovered: usize,
     /// Messages notatin logged while parsing (warnings about logs, cells, …).
     pub parser_notes: Vec<String>,
 }
@@ -122,6 +123,8 @@ pub struct Hive {
     parser: Parser,
     /// Consistency and log information.
     pub state: HiveState,
+    /// Keys recovered from free cells of the primary file: (path of the parent, key).
+    deleted: Vec<(String, RegKey)>,
 }
 
 /// Why a hive could not be opened.
@@ -136,7 +139,9 @@ pub enum RegError {
 }
 
 fn u32_at(b: &[u8], o: usize) -> u32 {
-    b.get(o..o + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]])).unwrap_or(0)
+    b.get(o..o + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        .unwrap_or(0)
 }
 
 /// Counts the new-format (`HvLE`) log entries of a transaction log whose sequence numbers follow
@@ -193,41 +198,53 @@ impl Hive {
             state.logs.push((name.clone(), n));
         }
         state.log_entries_applied = state.logs.iter().map(|l| l.1).sum();
-        let build = |recover: bool| -> Result<Parser, String> {
-            let mut b = ParserBuilder::from_file(Cursor::new(primary.clone()));
-            b.recover_deleted(recover);
-            for (_, bytes) in &logs {
-                b.with_transaction_log(Cursor::new(bytes.clone()));
-            }
-            b.build().map_err(|e| e.to_string())
-        };
-        let parser = match build(true) {
-            Ok(p) => {
-                state.deleted_recovery = true;
-                p
-            }
-            Err(first) => {
-                state.parser_notes.push(format!("deleted-cell recovery failed ({first}); hive read without it"));
-                build(false).map_err(RegError::Parse)?
-            }
-        };
+        let mut deleted = scan_deleted_keys(&primary);
+        // Parents before children, so nested deleted keys attach under their deleted parents.
+        deleted.sort_by_key(|(p, k)| (p.matches('\\').count(), p.len(), k.name.clone()));
+        state.deleted_keys_recovered = deleted.len();
+        let mut b = ParserBuilder::from_file(Cursor::new(primary));
+        b.recover_deleted(false);
+        for (_, bytes) in logs {
+            b.with_transaction_log(Cursor::new(bytes));
+        }
+        let parser = b.build().map_err(|e| RegError::Parse(e.to_string()))?;
         let logs_text = format!("{:?}", parser.get_parse_logs());
         if logs_text.contains("Warning") || logs_text.contains("Error") {
             state.parser_notes.push(logs_text);
         }
-        Ok(Hive { parser, state })
+        Ok(Hive {
+            parser,
+            state,
+            deleted,
+        })
     }
 
     /// Copies the key at `path` (below the root, `\`-separated) and its subtree, at most
     /// `max_depth` levels and `max_keys` keys. `Ok(None)` when the key does not exist.
-    pub fn subtree(&mut self, path: &str, max_depth: usize, max_keys: usize) -> Result<Option<RegKey>, RegError> {
+    pub fn subtree(
+        &mut self,
+        path: &str,
+        max_depth: usize,
+        max_keys: usize,
+    ) -> Result<Option<RegKey>, RegError> {
         let key = self
             .parser
             .get_key(path, false)
             .map_err(|e| RegError::Parse(e.to_string()))?;
         let Some(mut key) = key else { return Ok(None) };
         let mut budget = max_keys;
-        Ok(Some(copy_key(&mut self.parser, &mut key, max_depth, &mut budget, path)))
+        let mut tree = copy_key(&mut self.parser, &mut key, max_depth, &mut budget, path);
+        // Deleted keys whose parent lies in this subtree hang under their nearest existing
+        // ancestor, named by the rest of their path.
+        let prefix = path.to_lowercase();
+        for (parent, k) in &self.deleted {
+            let lp = parent.to_lowercase();
+            if !prefix.is_empty() && lp != prefix && !lp.starts_with(&format!("{prefix}\\")) {
+                continue;
+            }
+            attach(&mut tree, parent, k.clone());
+        }
+        Ok(Some(tree))
     }
 }
 
@@ -256,7 +273,13 @@ fn key_time(k: &CellKeyNode) -> Option<Time> {
     Time::from_unix(dt.timestamp(), dt.timestamp_subsec_nanos(), 7)
 }
 
-fn copy_key(parser: &mut Parser, key: &mut CellKeyNode, depth: usize, budget: &mut usize, path: &str) -> RegKey {
+fn copy_key(
+    parser: &mut Parser,
+    key: &mut CellKeyNode,
+    depth: usize,
+    budget: &mut usize,
+    path: &str,
+) -> RegKey {
     *budget = budget.saturating_sub(1);
     let mut out = RegKey {
         name: key.key_name.clone(),
@@ -269,25 +292,222 @@ fn copy_key(parser: &mut Parser, key: &mut CellKeyNode, depth: usize, budget: &m
     if depth == 0 || *budget == 0 {
         return out;
     }
-    let mut children = key.read_sub_keys(parser);
-    children.extend(key.deleted_keys.iter().cloned());
-    for mut c in children {
+    for mut c in key.read_sub_keys(parser) {
         if *budget == 0 {
             break;
         }
-        let p = format!("{path}\\{}", c.key_name);
-        let deleted_children: Vec<CellKeyNode> = c.deleted_keys.clone();
-        let mut copied = copy_key(parser, &mut c, depth - 1, budget, &p);
-        if copied.deleted {
-            // A deleted key's own deleted children hang off it in notatin's model.
-            for mut dc in deleted_children {
-                if !copied.subkeys.iter().any(|k| k.name == dc.key_name) && *budget > 0 {
-                    let dp = format!("{p}\\{}", dc.key_name);
-                    copied.subkeys.push(copy_key(parser, &mut dc, depth.saturating_sub(2), budget, &dp));
+        let p = if path.is_empty() {
+            c.key_name.clone()
+        } else {
+            format!("{path}\\{}", c.key_name)
+        };
+        out.subkeys
+            .push(copy_key(parser, &mut c, depth - 1, budget, &p));
+    }
+    out
+}
+
+/// Puts a recovered key under `parent_path` in `tree`: under the deepest key of the path that
+/// exists, with the missing part of the path prefixed to its name.
+fn attach(tree: &mut RegKey, parent_path: &str, mut key: RegKey) {
+    let rel = parent_path
+        .get(tree.path.len()..)
+        .unwrap_or("")
+        .trim_start_matches('\\');
+    let mut node = tree;
+    let comps: Vec<&str> = rel.split('\\').filter(|c| !c.is_empty()).collect();
+    let mut i = 0;
+    while i < comps.len() {
+        match node
+            .subkeys
+            .iter()
+            .position(|k| k.name.eq_ignore_ascii_case(comps[i]))
+        {
+            Some(pos) => {
+                node = &mut node.subkeys[pos];
+                i += 1;
+            }
+            None => break,
+        }
+    }
+    if i < comps.len() {
+        key.name = format!("{}\\{}", comps[i..].join("\\"), key.name);
+    }
+    key.path = format!("{}\\{}", node.path, key.name);
+    node.subkeys.push(key);
+}
+
+// ------------------------------------------------------------------ free-cell recovery
+
+const HBIN_START: usize = 4096;
+
+fn i32_at(b: &[u8], o: usize) -> Option<i32> {
+    b.get(o..o + 4)
+        .map(|s| i32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn u16_at(b: &[u8], o: usize) -> Option<u16> {
+    b.get(o..o + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn u64_at(b: &[u8], o: usize) -> Option<u64> {
+    b.get(o..o + 8)
+        .map(|s| u64::from_le_bytes(s.try_into().expect("8 bytes")))
+}
+
+/// A key node read straight from the bytes (allocated or free).
+struct RawNk {
+    name: String,
+    parent: u32,
+    flags: u16,
+    last_written: u64,
+    value_count: u32,
+    value_list: u32,
+}
+
+/// Reads the `nk` record whose cell starts at hive offset `rel` (relative to the first hbin).
+fn raw_nk(hive: &[u8], rel: u32) -> Option<RawNk> {
+    let c = HBIN_START.checked_add(rel as usize)?;
+    let k = c + 4;
+    if hive.get(k..k + 2)? != b"nk" {
+        return None;
+    }
+    let flags = u16_at(hive, k + 2)?;
+    let name_len = u16_at(hive, k + 72)? as usize;
+    let raw = hive.get(k + 76..k + 76 + name_len)?;
+    let name = if flags & 0x20 != 0 {
+        raw.iter().map(|&b| b as char).collect()
+    } else {
+        crate::formats::bytes::utf16_lossy(raw)
+    };
+    Some(RawNk {
+        name,
+        parent: u32_at(hive, k + 16),
+        flags,
+        last_written: u64_at(hive, k + 4)?,
+        value_count: u32_at(hive, k + 36),
+        value_list: u32_at(hive, k + 40),
+    })
+}
+
+/// The path of the key at `rel` (root excluded), following parent offsets up to the root.
+fn raw_path(hive: &[u8], mut rel: u32) -> Option<String> {
+    let mut names = Vec::new();
+    for _ in 0..64 {
+        let nk = raw_nk(hive, rel)?;
+        if nk.flags & 0x4 != 0 {
+            names.reverse();
+            return Some(names.join("\\"));
+        }
+        names.push(nk.name);
+        rel = nk.parent;
+    }
+    None
+}
+
+/// Reads a value record (`vk`) at `rel`, allocated or not; data that is gone gives `Invalid`.
+fn raw_vk(hive: &[u8], rel: u32) -> Option<RegValue> {
+    let k = HBIN_START.checked_add(rel as usize)? + 4;
+    if hive.get(k..k + 2)? != b"vk" {
+        return None;
+    }
+    let name_len = u16_at(hive, k + 2)? as usize;
+    let size = u32_at(hive, k + 4);
+    let off = u32_at(hive, k + 8);
+    let vtype = u32_at(hive, k + 12);
+    let flags = u16_at(hive, k + 16)?;
+    let raw = hive.get(k + 20..k + 20 + name_len)?;
+    let name = if flags & 1 != 0 {
+        raw.iter().map(|&b| b as char).collect()
+    } else {
+        crate::formats::bytes::utf16_lossy(raw)
+    };
+    let data: Option<Vec<u8>> = if size & 0x8000_0000 != 0 {
+        let n = (size & 0x7FFF_FFFF).min(4) as usize;
+        Some(off.to_le_bytes()[..n].to_vec())
+    } else if size <= 16344 {
+        let d = HBIN_START.checked_add(off as usize)? + 4;
+        hive.get(d..d + size as usize).map(<[u8]>::to_vec)
+    } else {
+        None
+    };
+    let data = match (vtype, data) {
+        (_, None) => RegData::Invalid,
+        (1 | 2, Some(d)) => RegData::Sz(crate::formats::bytes::utf16_lossy(&d)),
+        (4, Some(d)) if d.len() == 4 => {
+            RegData::Dword(u32::from_le_bytes([d[0], d[1], d[2], d[3]]))
+        }
+        (11, Some(d)) if d.len() == 8 => {
+            RegData::Qword(u64::from_le_bytes(d[..8].try_into().expect("8 bytes")))
+        }
+        (_, Some(d)) => RegData::Binary(d),
+    };
+    Some(RegValue {
+        name,
+        data,
+        deleted: true,
+    })
+}
+
+/// Scans every hbin of the primary file for free cells holding a key record, and rebuilds each
+/// one's path and values. Returns (parent path, key).
+pub fn scan_deleted_keys(hive: &[u8]) -> Vec<(String, RegKey)> {
+    let mut out = Vec::new();
+    let end = HBIN_START
+        .saturating_add(u32_at(hive, 40) as usize)
+        .min(hive.len());
+    let mut hbin = HBIN_START;
+    while hbin + 32 <= end && hive.get(hbin..hbin + 4) == Some(b"hbin") {
+        let size = u32_at(hive, hbin + 8) as usize;
+        if size < 4096 || size % 4096 != 0 {
+            break;
+        }
+        let limit = (hbin + size).min(end);
+        let mut cell = hbin + 32;
+        while cell + 4 <= limit {
+            let Some(sz) = i32_at(hive, cell) else { break };
+            let len = sz.unsigned_abs() as usize;
+            if len < 8 || len % 8 != 0 {
+                break;
+            }
+            if sz > 0 && hive.get(cell + 4..cell + 6) == Some(b"nk") {
+                let rel = (cell - HBIN_START) as u32;
+                if let Some(nk) = raw_nk(hive, rel) {
+                    if let Some(parent) = raw_path(hive, nk.parent) {
+                        let mut values = Vec::new();
+                        if nk.value_count > 0 && nk.value_count < 4096 {
+                            let list = HBIN_START.saturating_add(nk.value_list as usize) + 4;
+                            for i in 0..nk.value_count as usize {
+                                if let Some(v) = hive.get(list + 4 * i..list + 4 * i + 4) {
+                                    let vo = u32::from_le_bytes([v[0], v[1], v[2], v[3]]);
+                                    if let Some(val) = raw_vk(hive, vo) {
+                                        values.push(val);
+                                    }
+                                }
+                            }
+                        }
+                        let path = if parent.is_empty() {
+                            nk.name.clone()
+                        } else {
+                            format!("{parent}\\{}", nk.name)
+                        };
+                        out.push((
+                            parent,
+                            RegKey {
+                                name: nk.name,
+                                path,
+                                last_written: Time::from_filetime(nk.last_written),
+                                deleted: true,
+                                values,
+                                subkeys: Vec::new(),
+                            },
+                        ));
+                    }
                 }
             }
+            cell += len;
         }
-        out.subkeys.push(copied);
+        hbin += size;
     }
     out
 }

@@ -3,9 +3,11 @@
 
 mod windows_task_job;
 mod windows_task_xml;
+pub mod windows_taskcache;
 
 pub use windows_task_job::TaskJobCollector;
 pub use windows_task_xml::TaskXmlCollector;
+pub use windows_taskcache::TaskCacheCollector;
 
 use crate::fs::{FileSystem, Metadata};
 use crate::record::Record;
@@ -17,6 +19,8 @@ use serde_json::{json, Map, Value};
 pub struct Limits {
     /// Largest artifact file read, in bytes.
     pub max_file_size: u64,
+    /// Largest registry hive read, in bytes (real SOFTWARE hives reach a few hundred MB).
+    pub max_hive_size: u64,
     /// Tree-walk limits.
     pub walk: crate::fs::WalkLimits,
 }
@@ -25,6 +29,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_size: 64 << 20,
+            max_hive_size: 1 << 30,
             walk: crate::fs::WalkLimits::default(),
         }
     }
@@ -37,6 +42,19 @@ pub struct CollectProblem {
     pub location: String,
     /// What went wrong.
     pub message: String,
+    /// True for a notice (worth knowing, not a failure: a dirty hive that was replayed).
+    pub notice: bool,
+}
+
+/// What collectors learn about a target that other stages need (reconcile, user names).
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// SID → account or profile name (well-known SIDs, ProfileList).
+    pub sid_names: std::collections::BTreeMap<String, String>,
+    /// The SOFTWARE hive's TaskCache key was read.
+    pub taskcache_read: bool,
+    /// A task XML folder exists on the target.
+    pub tasks_folder_present: bool,
 }
 
 /// What a collector works on and where its output goes.
@@ -51,6 +69,8 @@ pub struct Ctx<'a> {
     pub records: Vec<Record>,
     /// Problems met so far.
     pub problems: Vec<CollectProblem>,
+    /// Facts learnt so far (shared by every collector of the target).
+    pub facts: &'a mut Facts,
 }
 
 impl Ctx<'_> {
@@ -59,6 +79,16 @@ impl Ctx<'_> {
         self.problems.push(CollectProblem {
             location: location.into(),
             message: message.into(),
+            notice: false,
+        });
+    }
+
+    /// Records a notice: something worth knowing that is not a failure.
+    pub fn notice(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(CollectProblem {
+            location: location.into(),
+            message: message.into(),
+            notice: true,
         });
     }
 }
@@ -76,7 +106,7 @@ pub trait Collector: Sync {
 }
 
 /// Every collector, in the order they run.
-pub static ALL: &[&dyn Collector] = &[&TaskXmlCollector, &TaskJobCollector];
+pub static ALL: &[&dyn Collector] = &[&TaskXmlCollector, &TaskJobCollector, &TaskCacheCollector];
 
 /// Formats a file system path for the `path` column: `/`-separated from the file system root.
 pub fn display_path(path: &str) -> String {

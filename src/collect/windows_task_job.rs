@@ -59,7 +59,7 @@ fn job_record(ctx: &mut Ctx<'_>, file: &str, file_name: &str) -> Record {
         artifact: "windows.task_job",
         name: name.clone(),
         path: path.clone(),
-        technique: "T1053.002",
+        technique: "T1053.005",
         ..Record::default()
     };
     add_file_metadata(ctx, &mut rec, file);

@@ -40,6 +40,7 @@ impl Collector for TaskXmlCollector {
                 .filter_map(|f| resolve(ctx.fs, &ctx.target.root, f))
                 .collect(),
         };
+        ctx.facts.tasks_folder_present |= !folders.is_empty();
         for folder in folders {
             let (files, errors) = walk_files(ctx.fs, &folder, ctx.limits.walk);
             for e in errors {
@@ -85,6 +86,8 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
             return rec;
         }
     };
+    rec.details
+        .insert("content_hashes".into(), content_hashes(&bytes));
     let parsed = match task_xml::parse_bytes(&bytes) {
         Ok(p) => p,
         Err(e) => {
@@ -160,6 +163,23 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
         }
     }
     rec
+}
+
+/// Hashes of the file content in the forms TaskCache `Hash` may use (SHA-256 or CRC32, over
+/// the bytes with or without the BOM), for the hash cross-check.
+fn content_hashes(bytes: &[u8]) -> serde_json::Value {
+    use sha2::{Digest, Sha256};
+    let no_bom = bytes
+        .strip_prefix(&[0xFF, 0xFE])
+        .or_else(|| bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]))
+        .unwrap_or(bytes);
+    let hex = crate::formats::bytes::hex;
+    json!({
+        "sha256": hex(&Sha256::digest(bytes)),
+        "sha256_no_bom": hex(&Sha256::digest(no_bom)),
+        "crc32": hex(&crate::volume::crc32(bytes).to_le_bytes()),
+        "crc32_no_bom": hex(&crate::volume::crc32(no_bom).to_le_bytes()),
+    })
 }
 
 fn summary(name: &str, command: &str, user: &str, schedule: &str, enabled: bool) -> String {

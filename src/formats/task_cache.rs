@@ -349,6 +349,18 @@ pub struct TsTime {
     pub time: Option<Time>,
 }
 
+impl TsTime {
+    /// The time as text: UTC with `Z`, or a local clock reading without a zone and ` (local)`.
+    pub fn text(&self, t: Time) -> String {
+        let s = t.to_string();
+        if self.local {
+            format!("{} (local)", s.trim_end_matches('Z'))
+        } else {
+            s
+        }
+    }
+}
+
 /// The job bucket that precedes the triggers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct JobBucket {
@@ -838,10 +850,7 @@ impl CachedTrigger {
         }
         if let Some(t) = self.start.time {
             let word = if self.kind == "Time" { "at" } else { "from" };
-            s.push_str(&format!(
-                " {word} {t}{}",
-                if self.start.local { " (local)" } else { "" }
-            ));
+            s.push_str(&format!(" {word} {}", self.start.text(t)));
         }
         if self.repetition_interval_s > 0 {
             s.push_str(&format!(", repeat every {}s", self.repetition_interval_s));

@@ -78,7 +78,7 @@ impl<W: Write> Sink for CsvSink<W> {
                 escape_controls(&c)
             })
             .collect();
-        self.out.write_record(&out).map_err(std::io::Error::other)
+        self.out.write_record(&out).map_err(std::io::Error::from)
     }
 
     fn problem(&mut self, _p: &Problem) -> std::io::Result<()> {

@@ -7,7 +7,7 @@
 mod gpt;
 mod mbr;
 
-pub use gpt::{guid_string, parse_gpt, GptPartition};
+pub use gpt::{crc32, guid_string, parse_gpt, GptPartition};
 pub use mbr::{parse_mbr, MbrPartition};
 
 use crate::evidence::ReadAt;

@@ -9,6 +9,21 @@ out=images
 tmp=$(mktemp -d)
 trap 'mountpoint -q "$tmp/mnt" && umount "$tmp/mnt"; rm -rf "$tmp"' EXIT
 mkdir -p "$out" "$tmp/mnt"
+
+# scenarios.img: 6 MiB NTFS volume with the hidden-task scenarios (make_scenarios.py).
+# `make_images.sh scenarios` rebuilds only this one.
+python3 scripts/make_scenarios.py
+rm -f "$out/scenarios.img"
+truncate -s 6M "$out/scenarios.img"
+mkntfs -F -f -q -s 512 -p 0 -H 0 -S 0 -L SCENARIOS "$out/scenarios.img"
+ntfs-3g "$out/scenarios.img" "$tmp/mnt"
+cp -r trees/scenarios/. "$tmp/mnt/"
+umount "$tmp/mnt"
+if [ "${1:-all}" = scenarios ]; then
+  ls -l "$out/scenarios.img"
+  exit 0
+fi
+
 python3 scripts/make_tree.py
 
 # ext4 volume (4 MiB) with a Debian-like root; every time fixed at 2023-11-14T22:13:20Z.

@@ -8,3 +8,4 @@ mod evidence;
 mod filesystems;
 mod output;
 mod registry;
+mod windows_depth;

@@ -1,0 +1,299 @@
+//! TaskCache, .job and the cross-check on `testdata/images/scenarios.img` (built by
+//! make_scenarios.py): every hiding scenario gets exactly its flags, stock tasks none.
+
+use crate::common::*;
+use std::collections::BTreeSet;
+
+const IMG: &str = "testdata/images/scenarios.img";
+
+fn rows() -> Vec<Row> {
+    let out = scan_csv(IMG);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    parse_csv(&out.stdout)
+}
+
+/// The set of flags on every row of a task (they must agree across its rows).
+fn flags_of(rows: &[Row], name: &str) -> BTreeSet<String> {
+    let mine = rows_named(rows, name);
+    assert!(!mine.is_empty(), "no rows for {name}");
+    let first = mine[0].get("flags").to_string();
+    for r in &mine {
+        assert_eq!(
+            r.get("flags"),
+            first,
+            "{name}: every row carries the same flags"
+        );
+    }
+    first
+        .split(';')
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn set(v: &[&str]) -> BTreeSet<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn artifacts_of(rows: &[Row], name: &str) -> BTreeSet<String> {
+    rows_named(rows, name)
+        .iter()
+        .map(|r| r.get("artifact").to_string())
+        .collect()
+}
+
+#[test]
+fn each_scenario_gets_exactly_its_flags() {
+    let rows = rows();
+    let expect: &[(&str, &[&str])] = &[
+        ("\\Microsoft\\Windows\\Defrag\\ScheduledDefrag", &[]),
+        (
+            "\\Microsoft\\Windows\\Maps\\MapsToastTask",
+            &["xml-hidden-setting"],
+        ),
+        ("\\WinDefenderUpdate", &["hidden-sd-missing"]),
+        ("\\OneDriveSync", &["hidden-index"]),
+        ("\\GhostSvc", &["registry-only"]),
+        ("\\kXdBqWmZ", &["xml-hidden-setting"]),
+        ("\\At1", &["at-job"]),
+        ("\\Adobe Acrobat Update Task", &["action-mismatch"]),
+        ("\\Orphan", &["xml-only"]),
+        ("\\Cleanup", &["recovered-deleted"]),
+        ("\\Microsoft\\Office\\OfficeTelemetry", &["hash-mismatch"]),
+        ("\\Backup", &[]),
+    ];
+    for (name, flags) in expect {
+        assert_eq!(flags_of(&rows, name), set(flags), "{name}");
+    }
+    let mut names: Vec<&str> = rows.iter().map(|r| r.get("name")).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), expect.len(), "{names:?}");
+    // Severity follows the strongest flag.
+    assert_eq!(rows_named(&rows, "\\GhostSvc")[0].get("severity"), "high");
+    assert_eq!(rows_named(&rows, "\\Orphan")[0].get("severity"), "medium");
+    assert_eq!(
+        rows_named(&rows, "\\Microsoft\\Windows\\Maps\\MapsToastTask")[0].get("severity"),
+        "info"
+    );
+    assert_eq!(
+        rows_named(&rows, "\\Microsoft\\Windows\\Defrag\\ScheduledDefrag")[0].get("severity"),
+        ""
+    );
+}
+
+#[test]
+fn sources_per_task() {
+    let rows = rows();
+    let a = |n| artifacts_of(&rows, n);
+    assert_eq!(a("\\GhostSvc"), set(&["windows.taskcache"]));
+    assert_eq!(a("\\Orphan"), set(&["windows.task_xml"]));
+    assert_eq!(
+        a("\\At1"),
+        set(&["windows.task_job", "windows.task_xml", "windows.taskcache"])
+    );
+    assert_eq!(a("\\Backup"), set(&["windows.task_job"]));
+    let d = rows_named(&rows, "\\At1")[0].details();
+    assert_eq!(
+        d["sources"],
+        serde_json::json!({"xml": true, "taskcache": true, "taskcache_recovered": false, "job": true})
+    );
+}
+
+#[test]
+fn ghost_task_comes_from_the_registry_alone() {
+    let rows = rows();
+    let tree = row_at(&rows, "\\GhostSvc", "Key Last Written (TaskCache Tree)");
+    assert_eq!(tree.get("datetime"), "2023-06-02T08:00:00.1111111Z");
+    assert_eq!(tree.get("command"), "C:\\Windows\\Temp\\svc.exe -k netsvcs");
+    assert_eq!(tree.get("user"), "S-1-5-18");
+    assert_eq!(tree.get("enabled"), "true");
+    assert_eq!(
+        tree.get("schedule"),
+        "Logon of SYSTEM from 2023-06-01T10:15:30.0000000 (local)"
+    );
+    assert_eq!(
+        tree.get("path"),
+        "/Windows/System32/config/SOFTWARE!Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree\\GhostSvc"
+    );
+    assert_eq!(
+        row_at(&rows, "\\GhostSvc", "Key Last Written (TaskCache Tasks)").get("datetime"),
+        "2023-06-02T08:00:00.2222222Z"
+    );
+    assert_eq!(
+        row_at(&rows, "\\GhostSvc", "Task Registered (DynamicInfo)").get("datetime"),
+        "2023-06-01T10:15:30.0000000Z"
+    );
+    assert_eq!(
+        row_at(&rows, "\\GhostSvc", "Task Last Run (DynamicInfo)").get("datetime"),
+        "2023-06-02T10:00:00.1234567Z"
+    );
+    assert_eq!(
+        row_at(&rows, "\\GhostSvc", "Task Last Completed (DynamicInfo)").get("datetime"),
+        "2023-06-02T10:00:02.7654321Z"
+    );
+    let d = tree.details();
+    assert_eq!(d["user_name"], "SYSTEM");
+    assert_eq!(d["guid"], "{C3D4E5F6-3333-4444-5555-666677778888}");
+    assert_eq!(
+        d["buckets"],
+        serde_json::json!([{"bucket": "Plain", "deleted": false}])
+    );
+    assert_eq!(d["tree"]["index"], 3);
+    assert_eq!(d["tree"]["sd_present"], true);
+    assert_eq!(
+        d["tree"]["sd_summary"],
+        "owner Administrators; allow Administrators 0x001f019f; allow SYSTEM 0x001f019f; allow Authenticated Users 0x00120089"
+    );
+    assert_eq!(d["actions"]["version"], 3);
+    assert_eq!(d["actions"]["context"], "Author");
+    assert_eq!(d["dynamic_info"]["last_result"], "0x00000000");
+    assert_eq!(d["triggers"]["version"], 23);
+    assert_eq!(d["triggers"]["padding_is_0x48"], true);
+    assert_eq!(d["triggers"]["job"]["principal_id"], "Author");
+    assert_eq!(d["triggers"]["job"]["user_sid"], "S-1-5-18");
+    assert_eq!(d["triggers"]["triggers"][0]["kind"], "Logon");
+    assert_eq!(
+        d["verdicts"]["registry-only"],
+        "TaskCache entry present, no XML file in the Tasks folder"
+    );
+    assert_eq!(d["hive"]["dirty"], false);
+}
+
+#[test]
+fn tarrask_index_mismatch_and_deleted_keys() {
+    let rows = rows();
+    let t = row_at(
+        &rows,
+        "\\WinDefenderUpdate",
+        "Key Last Written (TaskCache Tree)",
+    );
+    assert_eq!(
+        t.get("datetime"),
+        "2023-06-05T20:10:00.4444444Z",
+        "the Tree key changed when SD was deleted"
+    );
+    let d = t.details();
+    assert_eq!(d["tree"]["sd_present"], false);
+    assert!(d["verdicts"]["hidden-sd-missing"]
+        .as_str()
+        .unwrap()
+        .ends_with("Tree\\WinDefenderUpdate: no SD value"));
+    // The XML file's rows carry the verdict too.
+    let xml = rows_named(&rows, "\\WinDefenderUpdate")
+        .into_iter()
+        .find(|r| r.get("artifact") == "windows.task_xml")
+        .unwrap();
+    assert_eq!(
+        xml.get("command"),
+        "C:\\ProgramData\\Microsoft\\wdupd.exe /silent"
+    );
+
+    let od = rows_named(&rows, "\\OneDriveSync")
+        .into_iter()
+        .find(|r| r.get("artifact") == "windows.taskcache")
+        .unwrap();
+    assert_eq!(
+        od.details()["verdicts"]["hidden-index"],
+        "Index is 0 (GUID in bucket Plain)"
+    );
+    assert_eq!(
+        od.details()["user_name"],
+        "bob",
+        "SID resolved through ProfileList"
+    );
+
+    let ad = rows_named(&rows, "\\Adobe Acrobat Update Task")
+        .into_iter()
+        .find(|r| r.get("artifact") == "windows.taskcache")
+        .unwrap();
+    assert_eq!(ad.get("command"), "C:\\Users\\Public\\AdobeARM.exe");
+    assert_eq!(
+        ad.details()["verdicts"]["action-mismatch"],
+        "XML runs `C:\\Program Files (x86)\\Common Files\\Adobe\\ARM\\1.0\\AdobeARM.exe`, TaskCache Actions run `C:\\Users\\Public\\AdobeARM.exe`"
+    );
+
+    let cl = row_at(&rows, "\\Cleanup", "Key Last Written (TaskCache Tree)");
+    assert_eq!(cl.get("datetime"), "2023-06-01T09:00:00.5555555Z");
+    assert_eq!(
+        cl.get("command"),
+        "C:\\Windows\\Temp\\wipe.exe",
+        "Actions read from the recovered value cells"
+    );
+    let cd = cl.details();
+    assert_eq!(cd["recovered"], true);
+    assert_eq!(
+        cd["buckets"],
+        serde_json::json!([{"bucket": "Boot", "deleted": true}])
+    );
+    assert!(cl.get("message").contains("(recovered deleted key)"));
+
+    let off = rows_named(&rows, "\\Microsoft\\Office\\OfficeTelemetry")
+        .into_iter()
+        .find(|r| r.get("artifact") == "windows.taskcache")
+        .unwrap();
+    let od = off.details();
+    assert_eq!(
+        od["hash_check"],
+        "sha256_no_bom (calibrated on 7 matching task(s))"
+    );
+    assert!(od["verdicts"]["hash-mismatch"]
+        .as_str()
+        .unwrap()
+        .starts_with("stored Hash "));
+}
+
+#[test]
+fn legacy_jobs() {
+    let rows = rows();
+    let at = rows_named(&rows, "\\At1")
+        .into_iter()
+        .find(|r| r.get("artifact") == "windows.task_job")
+        .unwrap();
+    assert_eq!(at.get("command"), "cmd.exe /c \"C:\\Users\\Public\\a.bat\"");
+    assert_eq!(at.get("user"), "SYSTEM");
+    assert_eq!(at.get("technique"), "T1053.002");
+    assert_eq!(at.get("schedule"), "Once at 2023-06-03 03:00");
+    assert_eq!(at.get("path"), "/Windows/Tasks/At1.job");
+    let d = at.details();
+    assert_eq!(d["job"]["author"], "WORKGROUP\\WIN10-VM$");
+    assert_eq!(d["made_by_atsvc"], true);
+    assert_eq!(d["status_name"], "has not run");
+    let run = row_at(&rows, "\\At1", "Scheduled Run (job trigger) (local time)");
+    assert_eq!(run.get("datetime"), "2023-06-03T03:00:00Z");
+
+    let b = row_at(&rows, "\\Backup", "Task Last Run (local time)");
+    assert_eq!(b.get("datetime"), "2023-05-31T03:23:30.250Z");
+    assert_eq!(b.get("command"), "C:\\backup\\run.cmd /full");
+    assert_eq!(
+        b.get("schedule"),
+        "Weekly every 1 week(s) on Mon,Fri at 23:30 from 2020-01-06"
+    );
+    assert_eq!(b.get("technique"), "T1053.005");
+    assert_eq!(b.get("user"), "");
+    let bd = b.details();
+    assert_eq!(bd["job"]["exit_code"], 1);
+    assert_eq!(bd["job"]["working_directory"], "C:\\backup");
+    assert_eq!(bd["job"]["comment"], "nightly backup");
+    assert_eq!(bd["status_name"], "ready");
+}
+
+#[test]
+fn folder_and_image_agree_on_verdicts() {
+    let image = rows();
+    let out = scan_csv("testdata/trees/scenarios");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let folder = parse_csv(&out.stdout);
+    let verdicts = |rows: &[Row]| -> BTreeSet<(String, String, String)> {
+        rows.iter()
+            .map(|r| {
+                (
+                    r.get("name").into(),
+                    r.get("artifact").into(),
+                    r.get("flags").into(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(verdicts(&image), verdicts(&folder));
+}
