@@ -22,6 +22,7 @@ pub struct Verdict {
 /// Every verdict reconcile can give.
 pub static VERDICTS: &[Verdict] = &[
     Verdict { id: "hidden-sd-missing", severity: Severity::High, why: "TaskCache Tree key of a task has no SD value: the task is hidden from schtasks and the MMC but still runs (Tarrask)" },
+    Verdict { id: "hidden-sd-restrictive", severity: Severity::High, why: "TaskCache Tree SD lets neither SYSTEM, Administrators nor ordinary users read the task: it is invisible to every tool while it runs" },
     Verdict { id: "hidden-index", severity: Severity::High, why: "TaskCache Tree Index is 0, missing, out of range, or disagrees with the bucket key the GUID sits in: the task is taken out of enumeration" },
     Verdict { id: "registry-only", severity: Severity::High, why: "TaskCache entry without a task XML file: registered by writing the registry directly (GhostTask) or its file was deleted" },
     Verdict { id: "action-mismatch", severity: Severity::High, why: "The XML actions differ from the TaskCache Actions blob; the service runs the registry's" },
@@ -116,6 +117,17 @@ pub fn reconcile(records: &mut [Record], facts: &Facts) {
                     verdicts.push((
                         "hidden-sd-missing",
                         format!("Tree key {}: {how}", tree["key"].as_str().unwrap_or("")),
+                    ));
+                }
+                if sd_present
+                    && tree.get("sd_admins_can_read").and_then(Value::as_bool) == Some(false)
+                {
+                    verdicts.push((
+                        "hidden-sd-restrictive",
+                        format!(
+                            "SD {}",
+                            tree.get("sd_summary").and_then(Value::as_str).unwrap_or("")
+                        ),
                     ));
                 }
                 let index = tree.get("index").and_then(Value::as_u64);

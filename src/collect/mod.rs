@@ -1,10 +1,12 @@
 //! Collectors: one per artifact family. Each reads what it needs from a [`Target`] through the
 //! file system and emits [`Record`]s and problems; a failure on one file never stops the rest.
 
+mod windows_gpp_task;
 mod windows_task_job;
 mod windows_task_xml;
 pub mod windows_taskcache;
 
+pub use windows_gpp_task::GppTaskCollector;
 pub use windows_task_job::TaskJobCollector;
 pub use windows_task_xml::TaskXmlCollector;
 pub use windows_taskcache::TaskCacheCollector;
@@ -106,7 +108,12 @@ pub trait Collector: Sync {
 }
 
 /// Every collector, in the order they run.
-pub static ALL: &[&dyn Collector] = &[&TaskXmlCollector, &TaskJobCollector, &TaskCacheCollector];
+pub static ALL: &[&dyn Collector] = &[
+    &TaskXmlCollector,
+    &TaskJobCollector,
+    &TaskCacheCollector,
+    &GppTaskCollector,
+];
 
 /// Formats a file system path for the `path` column: `/`-separated from the file system root.
 pub fn display_path(path: &str) -> String {

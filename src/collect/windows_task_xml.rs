@@ -47,8 +47,9 @@ impl Collector for TaskXmlCollector {
                 ctx.problem(display_path(&folder), e.to_string());
             }
             for file in files {
-                let rec = task_record(ctx, &folder, &file);
-                ctx.records.push(rec);
+                if let Some(rec) = task_record(ctx, &folder, &file) {
+                    ctx.records.push(rec);
+                }
             }
         }
     }
@@ -63,7 +64,7 @@ fn task_name(folder: &str, file: &str) -> String {
     format!("\\{}", rel.replace('/', "\\"))
 }
 
-fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
+fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Option<Record> {
     let name = task_name(folder, file);
     let path = display_path(file);
     let mut rec = Record {
@@ -83,13 +84,17 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
             ctx.problem(&path, format!("task file not read: {msg}"));
             rec.message = format!("Scheduled task file {name} (content not read: {msg})");
             rec.details.insert("error".into(), json!(msg));
-            return rec;
+            return Some(rec);
         }
     };
     rec.details
         .insert("content_hashes".into(), content_hashes(&bytes));
     let parsed = match task_xml::parse_bytes(&bytes) {
         Ok(p) => p,
+        Err(task_xml::TaskXmlError::NotATask(root)) if root == "ScheduledTasks" => {
+            // A Group Policy Preferences file in a collected folder: windows.gpp_task reads it.
+            return None;
+        }
         Err(e) => {
             let msg = e.to_string();
             ctx.problem(&path, format!("not a task definition: {msg}"));
@@ -97,7 +102,7 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
                 format!("Scheduled task file {name} is not a valid task definition: {msg}");
             rec.details.insert("error".into(), json!(msg));
             rec.details.insert("size".into(), json!(bytes.len()));
-            return rec;
+            return Some(rec);
         }
     };
     let task = &parsed.task;
@@ -162,7 +167,7 @@ fn task_record(ctx: &mut Ctx<'_>, folder: &str, file: &str) -> Record {
             }
         }
     }
-    rec
+    Some(rec)
 }
 
 /// Hashes of the file content in the forms TaskCache `Hash` may use (SHA-256 or CRC32, over

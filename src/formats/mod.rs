@@ -1,6 +1,7 @@
 //! Pure format parsers: bytes in, typed values out. No file-system knowledge; each is fuzzable.
 
 pub mod bytes;
+pub mod gpp_tasks;
 pub mod job_file;
 pub mod security_descriptor;
 pub mod task_cache;

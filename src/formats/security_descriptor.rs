@@ -281,4 +281,22 @@ pub(crate) mod tests {
         }
         assert!(parse(&[2, 0, 0, 0]).is_err());
     }
+
+    #[test]
+    fn restrictive_dacls_hide_the_task() {
+        let mut d = parse(&stock_sd()).unwrap();
+        d.dacl = Some(vec![]);
+        assert!(!d.admins_can_read(), "empty DACL");
+        assert_eq!(d.summary(), "owner SYSTEM; empty DACL (no access)");
+        d.dacl = Some(vec![Ace {
+            kind: "deny".into(),
+            flags: 0,
+            mask: 0x001F_01FF,
+            sid: "S-1-1-0".into(),
+            name: Some("Everyone".into()),
+        }]);
+        assert!(!d.admins_can_read(), "deny Everyone");
+        d.dacl = None;
+        assert!(d.admins_can_read(), "no DACL = full access");
+    }
 }

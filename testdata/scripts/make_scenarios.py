@@ -401,6 +401,23 @@ def main():
         with open(hive, "wb") as f:
             f.write(data)
 
+    # A GPO pushing an immediate task with a stored (cpassword) credential, as on a DC's SYSVOL.
+    gpp = os.path.join(ROOT, "Windows", "SYSVOL", "sysvol", "corp.local", "Policies",
+                       "{31B2F340-016D-11D2-945F-00C04FB984F9}", "Machine", "Preferences", "ScheduledTasks")
+    os.makedirs(gpp, exist_ok=True)
+    with open(os.path.join(gpp, "ScheduledTasks.xml"), "w") as f:
+        f.write('<?xml version="1.0" encoding="utf-8"?>\n'
+                '<ScheduledTasks clsid="{CC63F200-7309-4ba0-B154-A71CD118DBCC}">'
+                '<ImmediateTaskV2 clsid="{9756B581-76EC-4169-9AFC-0CA8D43ADB5F}" name="SyncTool" image="0" '
+                'changed="2023-06-06 07:08:09" uid="{D3C6B0A4-1111-4222-8333-944455556666}">'
+                '<Properties action="C" name="SyncTool" runAs="CORP\\svc_sync" logonType="Password" '
+                'cpassword="j1Uyj3Vx8TY9LtLZil2uAuZkFQA/4latT76ZwgdHdhw">'
+                '<Task version="1.3"><RegistrationInfo><Author>CORP\\admin</Author></RegistrationInfo>'
+                '<Principals><Principal id="Author"><UserId>CORP\\svc_sync</UserId><LogonType>Password</LogonType>'
+                '<RunLevel>HighestAvailable</RunLevel></Principal></Principals><Settings><Enabled>true</Enabled></Settings>'
+                '<Actions Context="Author"><Exec><Command>\\\\corp.local\\NETLOGON\\sync.exe</Command>'
+                '<Arguments>/all</Arguments></Exec></Actions></Task></Properties></ImmediateTaskV2></ScheduledTasks>\n')
+
     # Legacy jobs: the at.exe/AtSvc one and a Task Scheduler 1.0 UI one.
     at1 = job_bytes("cmd.exe", r'/c "C:\Users\Public\a.bat"', "", r"WORKGROUP\WIN10-VM$", "Created by NetScheduleJobAdd.",
                     job_trigger(0, (2023, 6, 3), 3, 0), 0x0100_0000, 0x41303)

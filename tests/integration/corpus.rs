@@ -200,3 +200,32 @@ fn quyzi_gpt_disk() {
         .collect();
     assert_eq!(v, [(34, 1), (35, 4)]);
 }
+
+#[test]
+fn dissect_gpp_scheduled_tasks() {
+    let out = scan_csv(s(&corpus().join("dissect.target")));
+    assert_eq!(
+        out.code, 0,
+        "the GPP file is read by windows.gpp_task, not reported as a bad task: {}",
+        out.stderr
+    );
+    let rows = parse_csv(&out.stdout);
+    let r = row_at(&rows, "\\Test2", "GPP Item Changed");
+    assert_eq!(r.get("datetime"), "2023-05-02T01:14:42Z");
+    assert_eq!(
+        r.get("command"),
+        "C:\\\\Windows\\\\winhlp32.exe",
+        "appName exactly as the file spells it"
+    );
+    assert_eq!(
+        r.get("schedule"),
+        "IDLE at 16:00 from 2023-05-01 | LOGON at 16:00 from 2023-05-01"
+    );
+    assert_eq!(r.get("enabled"), "true");
+    assert_eq!(r.details()["gpp_action"], "update");
+    assert_eq!(r.details()["cpassword_present"], false);
+    assert_eq!(
+        rows_named(&rows, "\\MapsToastTask")[0].get("artifact"),
+        "windows.task_xml"
+    );
+}

@@ -61,6 +61,7 @@ fn each_scenario_gets_exactly_its_flags() {
         ("\\Cleanup", &["recovered-deleted"]),
         ("\\Microsoft\\Office\\OfficeTelemetry", &["hash-mismatch"]),
         ("\\Backup", &[]),
+        ("\\SyncTool", &[]),
     ];
     for (name, flags) in expect {
         assert_eq!(flags_of(&rows, name), set(flags), "{name}");
@@ -296,4 +297,23 @@ fn folder_and_image_agree_on_verdicts() {
             .collect()
     };
     assert_eq!(verdicts(&image), verdicts(&folder));
+}
+
+#[test]
+fn group_policy_pushed_task() {
+    let rows = rows();
+    let r = row_at(&rows, "\\SyncTool", "GPP Item Changed");
+    assert_eq!(r.get("datetime"), "2023-06-06T07:08:09Z");
+    assert_eq!(r.get("artifact"), "windows.gpp_task");
+    assert_eq!(r.get("command"), "\\\\corp.local\\NETLOGON\\sync.exe /all");
+    assert_eq!(r.get("user"), "CORP\\svc_sync");
+    assert_eq!(r.get("schedule"), "Immediately when the policy applies");
+    assert_eq!(r.get("enabled"), "true");
+    let d = r.details();
+    assert_eq!(d["cpassword_present"], true);
+    assert_eq!(d["gpp_action"], "create");
+    assert!(
+        !r.get("details").contains("j1Uyj3Vx8TY9"),
+        "the cpassword value itself is not copied"
+    );
 }
