@@ -295,6 +295,18 @@ pub fn reconcile(records: &mut [Record], facts: &Facts) {
     }
 }
 
+/// Commands compare equal when they differ only in whitespace runs or letter case (Windows
+/// paths and CLSIDs are case-insensitive; COM data is often re-indented).
+fn same_command(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
 /// The name of a user SID, from the well-known list or the image's ProfileList.
 pub fn user_name(user: &str, facts: &Facts) -> Option<String> {
     if !user.starts_with("S-1-") {
@@ -313,6 +325,7 @@ fn calibrate_hash(
     groups: &BTreeMap<String, Vec<usize>>,
 ) -> Option<(String, usize)> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pairs = 0usize;
     for idx in groups.values() {
         for &x in idx
             .iter()
@@ -328,6 +341,7 @@ fn calibrate_hash(
                     .and_then(|v| v.get("Hash"))
                     .and_then(Value::as_str);
                 let Some(stored) = stored else { continue };
+                pairs += 1;
                 if let Some(Value::Object(h)) = records[x].details.get("content_hashes") {
                     for (m, v) in h {
                         if v.as_str() == Some(stored) {
@@ -338,12 +352,21 @@ fn calibrate_hash(
             }
         }
     }
-    counts.into_iter().max_by_key(|(_, n)| *n)
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n * 5 >= pairs * 4)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_comparison_ignores_layout_and_case() {
+        assert!(same_command("com:{ABC} \n  <Data/>", "COM:{abc} <Data/>"));
+        assert!(!same_command("C:\\a.exe", "C:\\b.exe"));
+    }
 
     #[test]
     fn at_names() {

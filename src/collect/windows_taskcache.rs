@@ -143,7 +143,8 @@ fn collect_leaves<'a>(
     for k in &key.subkeys {
         let name = format!("{prefix}\\{}", k.name);
         let deleted = parent_deleted || k.deleted;
-        let is_task = k.value("Id").is_some() || k.value("Index").is_some() || k.subkeys.is_empty();
+        // A task leaf carries Id or Index; a key with neither is a folder (possibly empty).
+        let is_task = k.value("Id").is_some() || k.value("Index").is_some();
         if is_task {
             out.push(Leaf {
                 name: name.clone(),
