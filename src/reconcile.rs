@@ -184,7 +184,7 @@ pub fn reconcile(records: &mut [Record], facts: &Facts) {
                 let (xc, tcmd) = (&records[x].command, &records[t].command);
                 if records[t].details.contains_key("actions")
                     && !xc.is_empty()
-                    && xc.trim() != tcmd.trim()
+                    && !same_command(xc, tcmd)
                 {
                     verdicts.push((
                         "action-mismatch",
