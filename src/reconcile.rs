@@ -30,6 +30,11 @@ pub static VERDICTS: &[Verdict] = &[
     Verdict { id: "hash-mismatch", severity: Severity::Medium, why: "The TaskCache Hash does not match the XML file (edited after registration)" },
     Verdict { id: "at-job", severity: Severity::Medium, why: "Task made by at.exe / AtSvc NetScheduleJobAdd (At<N> name or .job comment), often used for remote execution" },
     Verdict { id: "xml-hidden-setting", severity: Severity::Info, why: "Settings/Hidden (or the hidden job flag) is set: hidden from the default MMC view only" },
+    Verdict { id: "cron-hidden-cr", severity: Severity::High, why: "A carriage return in a cron line hides the command from `cat`: what runs differs from what is shown" },
+    Verdict { id: "apple-label-impostor", severity: Severity::High, why: "A com.apple.* launchd label outside the SIP-protected Apple folders: malware posing as Apple" },
+    Verdict { id: "dot-path", severity: Severity::Medium, why: "The job file or its program is hidden with a leading dot" },
+    Verdict { id: "user-writable-path", severity: Severity::Medium, why: "The job runs something from a folder ordinary users can write (or a user's home, for a root job)" },
+    Verdict { id: "not-loaded", severity: Severity::Low, why: "The scheduler would not load or run this entry (name, mode, owner, format); still shown because it was planted" },
     Verdict { id: "recovered-deleted", severity: Severity::Info, why: "Built from deleted registry keys recovered from free space" },
 ];
 

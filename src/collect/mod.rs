@@ -1,11 +1,24 @@
 //! Collectors: one per artifact family. Each reads what it needs from a [`Target`] through the
 //! file system and emits [`Record`]s and problems; a failure on one file never stops the rest.
 
+mod linux_anacron;
+mod linux_at;
+mod linux_cron;
+mod linux_systemd_timer;
+mod macos_cron;
+mod macos_launchd;
+pub mod unix;
 mod windows_gpp_task;
 mod windows_task_job;
 mod windows_task_xml;
 pub mod windows_taskcache;
 
+pub use linux_anacron::AnacronCollector;
+pub use linux_at::AtCollector;
+pub use linux_cron::CronCollector;
+pub use linux_systemd_timer::SystemdTimerCollector;
+pub use macos_cron::MacCronCollector;
+pub use macos_launchd::LaunchdCollector;
 pub use windows_gpp_task::GppTaskCollector;
 pub use windows_task_job::TaskJobCollector;
 pub use windows_task_xml::TaskXmlCollector;
@@ -113,6 +126,12 @@ pub static ALL: &[&dyn Collector] = &[
     &TaskJobCollector,
     &TaskCacheCollector,
     &GppTaskCollector,
+    &CronCollector,
+    &AnacronCollector,
+    &AtCollector,
+    &SystemdTimerCollector,
+    &LaunchdCollector,
+    &MacCronCollector,
 ];
 
 /// Formats a file system path for the `path` column: `/`-separated from the file system root.

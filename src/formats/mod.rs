@@ -1,9 +1,14 @@
 //! Pure format parsers: bytes in, typed values out. No file-system knowledge; each is fuzzable.
 
+pub mod anacrontab;
+pub mod at_spool;
 pub mod bytes;
+pub mod crontab;
 pub mod gpp_tasks;
 pub mod job_file;
+pub mod launchd;
 pub mod security_descriptor;
+pub mod systemd_unit;
 pub mod task_cache;
 pub mod task_xml;
 pub mod text;

@@ -191,4 +191,11 @@ impl FileSystem for ExtFs {
         }
         self.fs.read(p.as_str()).map_err(|e| map_err(path, e))
     }
+
+    fn read_link(&self, path: &str) -> Result<String, FsError> {
+        self.fs
+            .read_link(abs(path).as_str())
+            .map(|p| p.display().to_string())
+            .map_err(|e| map_err(path, e))
+    }
 }

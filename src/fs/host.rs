@@ -178,4 +178,11 @@ impl FileSystem for HostFs {
         }
         Ok(buf)
     }
+
+    fn read_link(&self, path: &str) -> Result<String, FsError> {
+        let host = self.host_path(path)?;
+        fs::read_link(&host)
+            .map(|p| p.display().to_string())
+            .map_err(|e| io_err(path, e))
+    }
 }

@@ -154,6 +154,8 @@ pub trait FileSystem {
     fn read_dir(&self, path: &str) -> Result<Vec<DirEntry>, FsError>;
     /// The whole content of the file at `path`, refused when larger than `cap` bytes.
     fn read(&self, path: &str, cap: u64) -> Result<Vec<u8>, FsError>;
+    /// The target of the symbolic link at `path`, as stored (never followed).
+    fn read_link(&self, path: &str) -> Result<String, FsError>;
 }
 
 /// Joins a directory path and a name with `/`.

@@ -242,4 +242,11 @@ impl FileSystem for NtfsFs {
         })?;
         Ok(buf)
     }
+
+    fn read_link(&self, path: &str) -> Result<String, FsError> {
+        Err(FsError::Unsupported {
+            path: path.into(),
+            what: "NTFS reparse points are not decoded".into(),
+        })
+    }
 }

@@ -12,6 +12,7 @@ mkdir -p "$out" "$tmp/mnt"
 
 # scenarios.img: 6 MiB NTFS volume with the hidden-task scenarios (make_scenarios.py).
 # `make_images.sh scenarios` rebuilds only this one.
+if [ "${1:-all}" != unix ]; then
 python3 scripts/make_scenarios.py
 rm -f "$out/scenarios.img"
 truncate -s 6M "$out/scenarios.img"
@@ -19,6 +20,38 @@ mkntfs -F -f -q -s 512 -p 0 -H 0 -S 0 -L SCENARIOS "$out/scenarios.img"
 ntfs-3g "$out/scenarios.img" "$tmp/mnt"
 cp -r trees/scenarios/. "$tmp/mnt/"
 umount "$tmp/mnt"
+fi
+# debian.img (ext4) and rhel.img (ext2): the Unix scheduler trees of make_unix.py with owners
+# and modes applied (git keeps neither) and fixed times. `make_images.sh unix` rebuilds them.
+if [ "${1:-all}" = unix ] || [ "${1:-all}" = all ]; then
+  python3 scripts/make_unix.py
+  for t in debian rhel; do
+    rm -rf "$tmp/$t"
+    cp -a "trees/$t" "$tmp/$t"
+    python3 - "$tmp/$t" "$t" <<'PY'
+import os, sys
+sys.path.insert(0, "scripts")
+from make_unix import OWNERS
+root, name = sys.argv[1], sys.argv[2]
+for dirpath, dirs, files in os.walk(root):
+    for n in dirs + files:
+        p = os.path.join(dirpath, n)
+        if not os.path.islink(p):
+            os.chown(p, 0, 0)
+for rel, (uid, gid, mode) in OWNERS[name].items():
+    p = os.path.join(root, rel)
+    os.chown(p, uid, gid)
+    os.chmod(p, mode)
+PY
+    find "$tmp/$t" -exec touch -h -d @1700000000 {} +
+  done
+  touch -d @1699930800 "$tmp/debian/var/lib/systemd/timers/stamp-backup.timer"
+  touch -d @1699990200 "$tmp/debian/home/bob/.local/share/systemd/timers/stamp-sync.timer"
+  rm -f "$out/debian.img" "$out/rhel.img"
+  mkfs.ext4 -q -F -L debian -U 6f1c1e6a-8a6e-4d7e-9d7e-2f9a1f0b5c12 -d "$tmp/debian" "$out/debian.img" 4M
+  mkfs.ext2 -q -F -L rhel -U 6f1c1e6a-8a6e-4d7e-9d7e-2f9a1f0b5c13 -d "$tmp/rhel" "$out/rhel.img" 2M
+  if [ "${1:-all}" = unix ]; then ls -l "$out/debian.img" "$out/rhel.img"; exit 0; fi
+fi
 if [ "${1:-all}" = scenarios ]; then
   ls -l "$out/scenarios.img"
   exit 0

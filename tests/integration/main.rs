@@ -8,4 +8,5 @@ mod evidence;
 mod filesystems;
 mod output;
 mod registry;
+mod unix;
 mod windows_depth;

@@ -15,7 +15,12 @@ fn write_task(dir: &std::path::Path, name: &str, command: &str, args: &str) {
 
 #[test]
 fn clean_scan_exits_zero_and_header_only_when_nothing_found() {
-    let out = scan_csv("testdata/images/ext4.img");
+    // A Linux root with no scheduler artifact at all.
+    let tmp = tempfile::tempdir().unwrap();
+    for d in ["etc", "var/spool", "usr/bin"] {
+        std::fs::create_dir_all(tmp.path().join(d)).unwrap();
+    }
+    let out = scan_csv(s(tmp.path()));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, format!("{}\n", COLUMNS.join(",")));
     assert!(
@@ -77,7 +82,7 @@ fn jsonl_rows_problems_and_summary() {
     let rows: Vec<_> = lines.iter().filter(|v| v.get("type").is_none()).collect();
     let problems: Vec<_> = lines.iter().filter(|v| v["type"] == "problem").collect();
     let summary: Vec<_> = lines.iter().filter(|v| v["type"] == "summary").collect();
-    assert_eq!(rows.len(), 25);
+    assert_eq!(rows.len(), 29);
     for r in &rows {
         let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(keys, COLUMNS);
@@ -95,8 +100,8 @@ fn jsonl_rows_problems_and_summary() {
     );
     assert_eq!(problems[2]["volume"], "p3");
     assert_eq!(summary.len(), 1);
-    assert_eq!(summary[0]["records"], 8);
-    assert_eq!(summary[0]["rows"], 25);
+    assert_eq!(summary[0]["records"], 12);
+    assert_eq!(summary[0]["rows"], 29);
     assert!(summary[0]["bytes_read"].as_u64().unwrap() > 0);
     // The same rows as the CSV, in the same order.
     let csv = parse_csv(&scan_csv("testdata/images/gpt-disk.img").stdout);
@@ -232,7 +237,7 @@ fn read_only_evidence_is_read_and_left_unchanged() {
     let m1 = std::fs::metadata(&ev).unwrap();
     let out = scan_csv(s(&ev));
     assert_eq!(out.code, 1);
-    assert_eq!(parse_csv(&out.stdout).len(), 25);
+    assert_eq!(parse_csv(&out.stdout).len(), 29);
     let m2 = std::fs::metadata(&ev).unwrap();
     assert_eq!(std::fs::read(&ev).unwrap(), before);
     use std::os::unix::fs::MetadataExt;

@@ -1,0 +1,1 @@
+@reboot root /opt/update/run.sh --silent
