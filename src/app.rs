@@ -6,6 +6,7 @@ use crate::evidence::{open_image, Counted, SharedReader, Slice};
 use crate::fs::{ExtFs, FileSystem, HostFs, NtfsFs};
 use crate::problem::{Level, Problem};
 use crate::record::Record;
+use crate::record::Severity;
 use crate::target::{find_targets, Target};
 use crate::timeline::{rows_of, sort_rows, CsvSink, JsonlSink, Origin, Row, Sink, Summary};
 use crate::volume::{find_volumes, fs_signature};
@@ -40,6 +41,10 @@ pub struct Plan {
     pub limits: Limits,
     /// Suppress the stderr summary.
     pub quiet: bool,
+    /// Keep only rows whose severity is at least this.
+    pub min_severity: Option<Severity>,
+    /// Exit with code 3 when a finding at or above this severity exists.
+    pub fail_on: Option<Severity>,
 }
 
 /// What a run produced, before writing.
@@ -51,15 +56,44 @@ pub struct Outcome {
     pub problems: Vec<Problem>,
     /// Totals.
     pub summary: Summary,
+    /// Per-evidence totals, in the order the evidence was given.
+    pub per_evidence: Vec<EvidenceSummary>,
+    /// Highest severity among all records (before `--min-severity` filtering).
+    pub max_severity: Option<Severity>,
+}
+
+/// Counts for one evidence: records by artifact and by severity.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct EvidenceSummary {
+    /// The evidence path as given.
+    pub evidence: String,
+    /// Records found.
+    pub records: usize,
+    /// Records per artifact id.
+    pub by_artifact: std::collections::BTreeMap<String, usize>,
+    /// Records per severity (`none` for records without findings).
+    pub by_severity: std::collections::BTreeMap<String, usize>,
+    /// Problems at level error or fatal for this evidence.
+    pub errors: usize,
 }
 
 impl Outcome {
-    /// Exit code: 0 clean, 1 finished with problems, 2 when some evidence could not be opened.
-    pub fn exit_code(&self) -> i32 {
-        match self.problems.iter().map(|p| p.level).max() {
-            Some(Level::Fatal) => 2,
-            Some(Level::Error) => 1,
-            _ => 0,
+    /// Exit code: 2 when some evidence could not be opened; else 3 when `fail_on` is set and a
+    /// finding at or above it exists; else 1 when there were problems; else 0.
+    pub fn exit_code(&self, fail_on: Option<Severity>) -> i32 {
+        let worst = self.problems.iter().map(|p| p.level).max();
+        if worst == Some(Level::Fatal) {
+            return 2;
+        }
+        if let (Some(f), Some(m)) = (fail_on, self.max_severity) {
+            if m >= f {
+                return 3;
+            }
+        }
+        if worst == Some(Level::Error) {
+            1
+        } else {
+            0
         }
     }
 }
@@ -194,6 +228,7 @@ impl Run<'_> {
         if target.os == crate::target::Os::Windows {
             crate::reconcile::reconcile(&mut records, &facts);
         }
+        crate::rules::apply(&mut records, &crate::rules::RuleCtx { fs, target });
         let origin = Origin {
             evidence: self.evidence.clone(),
             volume: volume.to_string(),
@@ -363,7 +398,34 @@ pub fn analyse(plan: &Plan) -> Outcome {
         all.append(&mut run.records);
     }
     out.summary.records = all.len();
+    out.max_severity = all.iter().filter_map(|(_, r)| r.severity).max();
+    for ev in &plan.evidence {
+        let name = ev.display().to_string();
+        let mut s = EvidenceSummary {
+            evidence: name.clone(),
+            errors: out
+                .problems
+                .iter()
+                .filter(|p| p.evidence == name && p.level >= Level::Error)
+                .count(),
+            ..EvidenceSummary::default()
+        };
+        for (_, r) in all.iter().filter(|(o, _)| o.evidence == name) {
+            s.records += 1;
+            *s.by_artifact.entry(r.artifact.to_string()).or_default() += 1;
+            *s.by_severity
+                .entry(r.severity.map(|x| x.name()).unwrap_or("none").to_string())
+                .or_default() += 1;
+        }
+        out.per_evidence.push(s);
+    }
     for (origin, rec) in &all {
+        if plan
+            .min_severity
+            .is_some_and(|m| rec.severity.is_none_or(|s| s < m))
+        {
+            continue;
+        }
         out.rows.extend(rows_of(rec, origin));
     }
     sort_rows(&mut out.rows);
@@ -429,6 +491,9 @@ fn write_timeline(w: &mut dyn std::io::Write, plan: &Plan, out: &Outcome) -> std
     for p in &out.problems {
         sink.problem(p)?;
     }
+    for e in &out.per_evidence {
+        sink.evidence_summary(e)?;
+    }
     sink.finish(&out.summary)
 }
 
@@ -436,6 +501,9 @@ fn write_problems(w: &mut dyn std::io::Write, out: &Outcome) -> std::io::Result<
     let mut sink = JsonlSink::new(w);
     for p in &out.problems {
         sink.problem(p)?;
+    }
+    for e in &out.per_evidence {
+        sink.evidence_summary(e)?;
     }
     sink.finish(&out.summary)
 }
@@ -455,7 +523,7 @@ pub fn run(plan: &Plan) -> Result<i32, FatalError> {
             {
                 Ok(()) => {}
                 // The reader went away (`| head`): stop quietly, as other filters do.
-                Err(e) if is_broken_pipe(&e) => return Ok(out.exit_code()),
+                Err(e) if is_broken_pipe(&e) => return Ok(out.exit_code(plan.fail_on)),
                 Err(source) => {
                     return Err(FatalError::Output {
                         path: "stdout".into(),
@@ -471,7 +539,7 @@ pub fn run(plan: &Plan) -> Result<i32, FatalError> {
     if !plan.quiet {
         eprint!("{}", report(&out));
     }
-    Ok(out.exit_code())
+    Ok(out.exit_code(plan.fail_on))
 }
 
 /// Whether an output error is the reader having gone away (possibly wrapped by csv or serde).
@@ -508,6 +576,32 @@ pub fn report(out: &Outcome) -> String {
             "… and {} more problems (see --problems FILE)\n",
             out.problems.len() - SHOWN
         ));
+    }
+    for e in &out.per_evidence {
+        let sev: Vec<String> = ["critical", "high", "medium", "low", "info", "none"]
+            .iter()
+            .filter_map(|k| e.by_severity.get(*k).map(|n| format!("{k} {n}")))
+            .collect();
+        let art: Vec<String> = e
+            .by_artifact
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        s.push_str(&crate::timeline::escape_controls(&format!(
+            "{}: {} records ({}); severity: {}\n",
+            e.evidence,
+            e.records,
+            if art.is_empty() {
+                "none".to_string()
+            } else {
+                art.join(", ")
+            },
+            if sev.is_empty() {
+                "-".to_string()
+            } else {
+                sev.join(", ")
+            }
+        )));
     }
     let m = &out.summary;
     s.push_str(&format!(

@@ -2,6 +2,7 @@
 
 use crate::app::{Format, Plan};
 use crate::collect::Limits;
+use crate::record::Severity;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -9,7 +10,7 @@ use std::path::PathBuf;
 /// images and evidence folders.
 #[derive(Debug, Parser)]
 #[command(name = "tasktrail", version, about, long_about = None,
-    after_help = "Examples:\n  tasktrail scan disk.E01 -o timeline.csv\n  tasktrail scan C_drive/ --format jsonl -o - | jq .\n\nExit codes: 0 clean, 1 finished with problems, 2 fatal (evidence cannot be opened, output cannot be written, bad arguments).")]
+    after_help = "Examples:\n  tasktrail scan disk.E01 -o timeline.csv\n  tasktrail scan C_drive/ --format jsonl -o - | jq .\n  tasktrail scan disk.img --min-severity medium --fail-on high -o findings.csv\n  tasktrail rules\n\nExit codes: 0 clean, 1 finished with problems, 2 fatal (evidence cannot be opened, output cannot be written, bad arguments), 3 a finding at or above --fail-on exists.")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -19,6 +20,15 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List the detection rules (id, severity, ATT&CK technique, title).
+    #[command(
+        after_help = "Examples:\n  tasktrail rules\n  tasktrail rules --markdown > docs/rules.md"
+    )]
+    Rules {
+        /// Print the full Markdown reference (docs/rules.md) instead of the table.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Scan evidence and write the timeline.
     #[command(
         after_help = "Evidence is detected by content, never by file name: raw disk or volume images (dd), \
@@ -31,7 +41,8 @@ Examples:
   tasktrail scan /mnt/evidence --format jsonl -o -
   tasktrail scan collected/C%3A -o - > timeline.csv
 
-Exit codes: 0 clean, 1 finished with problems (listed on stderr and in --problems), 2 fatal."
+Exit codes: 0 clean, 1 finished with problems (listed on stderr and in --problems), 2 fatal,
+3 a finding at or above --fail-on LEVEL exists."
     )]
     Scan(ScanArgs),
 }
@@ -69,6 +80,39 @@ pub struct ScanArgs {
     /// No report on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Write only rows whose severity is at least LEVEL.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_severity: Option<SeverityArg>,
+    /// Exit with code 3 when a finding at or above LEVEL exists (for scripts).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<SeverityArg>,
+}
+
+/// Severity levels on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl SeverityArg {
+    fn level(self) -> Severity {
+        match self {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
 }
 
 impl ScanArgs {
@@ -88,6 +132,8 @@ impl ScanArgs {
                 ..Limits::default()
             },
             quiet: self.quiet,
+            min_severity: self.min_severity.map(SeverityArg::level),
+            fail_on: self.fail_on.map(SeverityArg::level),
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod problem;
 pub mod reconcile;
 pub mod record;
 pub mod registry;
+pub mod rules;
 pub mod target;
 pub mod time;
 pub mod timeline;

@@ -16,6 +16,23 @@ fn main() {
     // Panics are caught and reported as problems; keep the default hook's noise off stderr.
     std::panic::set_hook(Box::new(|_| {}));
     let code = match cli.command {
+        Command::Rules { markdown } => {
+            if markdown {
+                print!("{}", tasktrail::rules::markdown());
+            } else {
+                for r in tasktrail::rules::ALL {
+                    let i = r.info();
+                    println!(
+                        "{:<28} {:<9} {:<10} {}",
+                        i.id,
+                        i.severity.name(),
+                        i.technique,
+                        i.title
+                    );
+                }
+            }
+            0
+        }
         Command::Scan(args) => match tasktrail::app::run(&args.plan()) {
             Ok(code) => code,
             Err(e) => {

@@ -5,53 +5,16 @@
 
 use crate::collect::windows_taskcache::BUCKETS;
 use crate::collect::Facts;
-use crate::record::{Record, Severity};
+use crate::record::Record;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-
-/// A verdict: stable id, severity, and one line on why it matters.
-pub struct Verdict {
-    /// Stable flag id.
-    pub id: &'static str,
-    /// Severity when it fires.
-    pub severity: Severity,
-    /// What it means.
-    pub why: &'static str,
-}
-
-/// Every verdict reconcile can give.
-pub static VERDICTS: &[Verdict] = &[
-    Verdict { id: "hidden-sd-missing", severity: Severity::High, why: "TaskCache Tree key of a task has no SD value: the task is hidden from schtasks and the MMC but still runs (Tarrask)" },
-    Verdict { id: "hidden-sd-restrictive", severity: Severity::High, why: "TaskCache Tree SD lets neither SYSTEM, Administrators nor ordinary users read the task: it is invisible to every tool while it runs" },
-    Verdict { id: "hidden-index", severity: Severity::High, why: "TaskCache Tree Index is 0, missing, out of range, or disagrees with the bucket key the GUID sits in: the task is taken out of enumeration" },
-    Verdict { id: "registry-only", severity: Severity::High, why: "TaskCache entry without a task XML file: registered by writing the registry directly (GhostTask) or its file was deleted" },
-    Verdict { id: "action-mismatch", severity: Severity::High, why: "The XML actions differ from the TaskCache Actions blob; the service runs the registry's" },
-    Verdict { id: "xml-only", severity: Severity::Medium, why: "Task XML file without any TaskCache entry: dropped into the Tasks folder or its registry entries removed" },
-    Verdict { id: "hash-mismatch", severity: Severity::Medium, why: "The TaskCache Hash does not match the XML file (edited after registration)" },
-    Verdict { id: "at-job", severity: Severity::Medium, why: "Task made by at.exe / AtSvc NetScheduleJobAdd (At<N> name or .job comment), often used for remote execution" },
-    Verdict { id: "xml-hidden-setting", severity: Severity::Info, why: "Settings/Hidden (or the hidden job flag) is set: hidden from the default MMC view only" },
-    Verdict { id: "cron-hidden-cr", severity: Severity::High, why: "A carriage return in a cron line hides the command from `cat`: what runs differs from what is shown" },
-    Verdict { id: "apple-label-impostor", severity: Severity::High, why: "A com.apple.* launchd label outside the SIP-protected Apple folders: malware posing as Apple" },
-    Verdict { id: "dot-path", severity: Severity::Medium, why: "The job file or its program is hidden with a leading dot" },
-    Verdict { id: "user-writable-path", severity: Severity::Medium, why: "The job runs something from a folder ordinary users can write (or a user's home, for a root job)" },
-    Verdict { id: "not-loaded", severity: Severity::Low, why: "The scheduler would not load or run this entry (name, mode, owner, format); still shown because it was planted" },
-    Verdict { id: "recovered-deleted", severity: Severity::Info, why: "Built from deleted registry keys recovered from free space" },
-];
-
-fn severity_of(id: &str) -> Severity {
-    VERDICTS
-        .iter()
-        .find(|v| v.id == id)
-        .map(|v| v.severity)
-        .unwrap_or(Severity::Info)
-}
 
 /// Adds a flag with its reason to a record (once) and raises its severity.
 pub fn flag(rec: &mut Record, id: &str, reason: String) {
     if !rec.flags.iter().any(|f| f == id) {
         rec.flags.push(id.to_string());
     }
-    let sev = severity_of(id);
+    let sev = crate::rules::severity_of(id);
     rec.severity = Some(rec.severity.map_or(sev, |s| s.max(sev)));
     let v = rec
         .details
@@ -215,6 +178,42 @@ pub fn reconcile(records: &mut [Record], facts: &Facts) {
                             ));
                         }
                     }
+                }
+            }
+        }
+        // XML registration Date far from DynamicInfo's registration time (non-Microsoft tasks:
+        // Microsoft ships its tasks with their build date).
+        for &x in &xml {
+            let xml_date = records[x]
+                .details
+                .get("task")
+                .and_then(|t| t.pointer("/registration/date"))
+                .and_then(Value::as_str);
+            let Some(date) = xml_date.and_then(crate::formats::task_xml::parse_datetime) else {
+                continue;
+            };
+            let xt = match date {
+                crate::formats::task_xml::XsdDateTime::Utc(t)
+                | crate::formats::task_xml::XsdDateTime::Local(t) => t,
+            };
+            for &t in &tc {
+                let reg = records[t]
+                    .details
+                    .get("dynamic_info")
+                    .and_then(|d| d.get("registered"))
+                    .and_then(Value::as_str);
+                let Some(reg) = reg.and_then(|r| r.parse::<jiff::Timestamp>().ok()) else {
+                    continue;
+                };
+                let gap = (reg.as_second() - xt.unix_seconds()).abs();
+                if gap > 86_400 && !records[x].name.to_lowercase().starts_with("\\microsoft\\") {
+                    verdicts.push((
+                        "timestomp-hint",
+                        format!(
+                            "XML Date {xt} is {} days away from the DynamicInfo registration {reg}",
+                            gap / 86_400
+                        ),
+                    ));
                 }
             }
         }

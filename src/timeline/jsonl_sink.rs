@@ -53,8 +53,19 @@ impl<W: Write> Sink for JsonlSink<W> {
         self.typed("problem", v)
     }
 
+    fn evidence_summary(&mut self, s: &crate::app::EvidenceSummary) -> std::io::Result<()> {
+        let mut v = serde_json::to_value(s).map_err(std::io::Error::other)?;
+        if let Value::Object(m) = &mut v {
+            m.insert("scope".into(), json!("evidence"));
+        }
+        self.typed("summary", v)
+    }
+
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
-        let v = serde_json::to_value(summary).map_err(std::io::Error::other)?;
+        let mut v = serde_json::to_value(summary).map_err(std::io::Error::other)?;
+        if let Value::Object(m) = &mut v {
+            m.insert("scope".into(), json!("total"));
+        }
         self.typed("summary", v)?;
         self.out.flush()
     }

@@ -187,6 +187,10 @@ pub trait Sink {
     fn row(&mut self, row: &Row) -> std::io::Result<()>;
     /// One problem (sinks that cannot hold problems ignore it).
     fn problem(&mut self, p: &Problem) -> std::io::Result<()>;
+    /// The totals of one evidence (sinks that cannot hold them ignore them).
+    fn evidence_summary(&mut self, _s: &crate::app::EvidenceSummary) -> std::io::Result<()> {
+        Ok(())
+    }
     /// The end: the run summary; flushes.
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()>;
 }

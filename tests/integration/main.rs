@@ -8,5 +8,6 @@ mod evidence;
 mod filesystems;
 mod output;
 mod registry;
+mod rules;
 mod unix;
 mod windows_depth;

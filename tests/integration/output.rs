@@ -99,10 +99,13 @@ fn jsonl_rows_problems_and_summary() {
         "/Windows/System32/Tasks/Compressed/Packed"
     );
     assert_eq!(problems[2]["volume"], "p3");
-    assert_eq!(summary.len(), 1);
+    assert_eq!(summary.len(), 2, "one per evidence, then the total");
+    assert_eq!(summary[0]["scope"], "evidence");
     assert_eq!(summary[0]["records"], 12);
-    assert_eq!(summary[0]["rows"], 29);
-    assert!(summary[0]["bytes_read"].as_u64().unwrap() > 0);
+    assert_eq!(summary[1]["scope"], "total");
+    assert_eq!(summary[1]["records"], 12);
+    assert_eq!(summary[1]["rows"], 29);
+    assert!(summary[1]["bytes_read"].as_u64().unwrap() > 0);
     // The same rows as the CSV, in the same order.
     let csv = parse_csv(&scan_csv("testdata/images/gpt-disk.img").stdout);
     for (j, c) in rows.iter().zip(&csv) {
@@ -160,7 +163,11 @@ fn file_output_problems_file_and_refusals() {
         scan_csv("testdata/images/gpt-disk.img").stdout
     );
     let p = std::fs::read_to_string(&probs).unwrap();
-    assert_eq!(p.lines().count(), 4, "3 problems + summary");
+    assert_eq!(
+        p.lines().count(),
+        5,
+        "3 problems + evidence summary + total summary"
+    );
     assert!(p.contains(
         "\"stage\":\"windows.task_xml\",\"location\":\"/Windows/System32/Tasks/Broken\""
     ));

@@ -37,7 +37,7 @@ fn debian_cron() {
         "root",
         "17 * * * *",
         "true",
-        "",
+        "runs-as-root",
     );
     assert_eq!(r.get("artifact"), "linux.cron");
     assert_eq!(r.get("os"), "linux");
@@ -51,7 +51,7 @@ fn debian_cron() {
         "root",
         "*/15 * * * *",
         "false",
-        "not-loaded;dot-path",
+        "not-loaded;dot-path;runs-as-root",
     );
     let up = one(&rows, "/etc/cron.d/update.sh:1");
     // A CSV cell starting with '@' is neutralised against formula injection.
@@ -61,7 +61,7 @@ fn debian_cron() {
         "root",
         "'@reboot",
         "false",
-        "not-loaded",
+        "not-loaded;runs-as-root",
     );
     assert!(up.details()["verdicts"]["not-loaded"]
         .as_str()
@@ -70,8 +70,8 @@ fn debian_cron() {
 
     // The carriage return: what runs, and what `cat` shows.
     let cr = one(&rows, "/var/spool/cron/crontabs/bob:6");
-    assert_eq!(cr.get("flags"), "cron-hidden-cr");
-    assert_eq!(cr.get("severity"), "high");
+    assert_eq!(cr.get("flags"), "cron-hidden-cr;reverse-shell");
+    assert_eq!(cr.get("severity"), "critical");
     assert_eq!(cr.get("user"), "bob");
     assert_eq!(
         cr.get("command"),
@@ -99,7 +99,7 @@ fn debian_cron() {
         "root",
         "*/10 * * * *",
         "true",
-        "",
+        "network-download;runs-as-root",
     );
     check(
         one(&rows, "/var/spool/cron/crontabs/root:1"),
@@ -107,7 +107,7 @@ fn debian_cron() {
         "root",
         "'@reboot",
         "true",
-        "",
+        "runs-as-root",
     );
 
     check(
@@ -116,7 +116,7 @@ fn debian_cron() {
         "root",
         "run-parts cron.daily (@daily)",
         "true",
-        "dot-path;user-writable-path",
+        "dot-path;user-writable-path;runs-as-root",
     );
     check(
         one(&rows, "/etc/cron.daily/notes.txt"),
@@ -124,7 +124,7 @@ fn debian_cron() {
         "root",
         "run-parts cron.daily (@daily)",
         "false",
-        "not-loaded",
+        "not-loaded;runs-as-root",
     );
     check(
         one(&rows, "/etc/cron.daily/logrotate"),
@@ -132,7 +132,7 @@ fn debian_cron() {
         "root",
         "run-parts cron.daily (@daily)",
         "true",
-        "",
+        "runs-as-root",
     );
 }
 
@@ -147,7 +147,7 @@ fn debian_at_anacron_timers() {
         "bob",
         "once at 2021-03-29T18:21:00Z (queue a)",
         "true",
-        "at-job;dot-path;user-writable-path",
+        "at-job;dot-path;user-writable-path;network-download",
     );
     let d = at.details();
     assert_eq!(d["job_number"], 26);
@@ -162,7 +162,7 @@ fn debian_at_anacron_timers() {
         "root",
         "every 1 day(s) (period 1), delay 5 min",
         "true",
-        "",
+        "runs-as-root",
     );
     let stamp = row_at(
         &rows,
@@ -205,7 +205,7 @@ fn debian_at_anacron_timers() {
         "root",
         "OnCalendar=weekly | Persistent=true | RandomizedDelaySec=6000",
         "false",
-        "",
+        "runs-as-root",
     );
     let m = one(&rows, "motd-news.timer");
     assert_eq!(m.get("enabled"), "false");
@@ -237,7 +237,7 @@ fn rhel_cronie_rules_on_ext2() {
         "root",
         "01 * * * *",
         "true",
-        "",
+        "runs-as-root",
     );
     let evil = one(&rows, "/etc/cron.d/evil.sh:1");
     assert_eq!(
@@ -253,7 +253,7 @@ fn rhel_cronie_rules_on_ext2() {
         "root",
         "0 * * * *",
         "false",
-        "not-loaded",
+        "not-loaded;runs-as-root",
     );
     assert_eq!(
         w.details()["verdicts"]["not-loaded"],
@@ -281,7 +281,7 @@ fn rhel_cronie_rules_on_ext2() {
         "root",
         "once at 2022-03-04T14:28:00Z (queue a)",
         "true",
-        "at-job",
+        "at-job;runs-as-root",
     );
 }
 
@@ -296,7 +296,7 @@ fn macos_folder() {
         "root",
         "RunAtLoad | KeepAlive=true",
         "true",
-        "apple-label-impostor;dot-path",
+        "apple-label-impostor;dot-path;runs-as-root",
     );
     assert_eq!(imp.get("technique"), "T1543.004");
     assert_eq!(imp.get("severity"), "high");
@@ -307,7 +307,7 @@ fn macos_folder() {
         "root",
         "every 30s",
         "false",
-        "",
+        "runs-as-root",
     );
     let bin = one(&rows, "com.alice.sync");
     check(

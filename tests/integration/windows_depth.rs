@@ -12,23 +12,43 @@ fn rows() -> Vec<Row> {
     parse_csv(&out.stdout)
 }
 
-/// The set of flags on every row of a task (they must agree across its rows).
+/// Cross-check verdicts: every record of a task carries them.
+const VERDICTS: [&str; 10] = [
+    "hidden-sd-missing",
+    "hidden-sd-restrictive",
+    "hidden-index",
+    "registry-only",
+    "action-mismatch",
+    "xml-only",
+    "hash-mismatch",
+    "at-job",
+    "xml-hidden-setting",
+    "timestomp-hint",
+];
+
+/// The union of the flags on the rows of a task; the cross-check verdicts must be on every row
+/// (record-level rules may differ, e.g. when the XML and the registry run different programs).
 fn flags_of(rows: &[Row], name: &str) -> BTreeSet<String> {
     let mine = rows_named(rows, name);
     assert!(!mine.is_empty(), "no rows for {name}");
-    let first = mine[0].get("flags").to_string();
-    for r in &mine {
-        assert_eq!(
-            r.get("flags"),
-            first,
-            "{name}: every row carries the same flags"
+    let sets: Vec<BTreeSet<String>> = mine
+        .iter()
+        .map(|r| {
+            r.get("flags")
+                .split(';')
+                .filter(|f| !f.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    let union: BTreeSet<String> = sets.iter().flatten().cloned().collect();
+    for v in union.iter().filter(|f| VERDICTS.contains(&f.as_str())) {
+        assert!(
+            sets.iter().all(|s| s.contains(v)),
+            "{name}: verdict {v} on every row"
         );
     }
-    first
-        .split(';')
-        .filter(|f| !f.is_empty())
-        .map(str::to_string)
-        .collect()
+    union
 }
 
 fn set(v: &[&str]) -> BTreeSet<String> {
@@ -46,21 +66,47 @@ fn artifacts_of(rows: &[Row], name: &str) -> BTreeSet<String> {
 fn each_scenario_gets_exactly_its_flags() {
     let rows = rows();
     let expect: &[(&str, &[&str])] = &[
-        ("\\Microsoft\\Windows\\Defrag\\ScheduledDefrag", &[]),
+        (
+            "\\Microsoft\\Windows\\Defrag\\ScheduledDefrag",
+            &["runs-as-system"],
+        ),
         (
             "\\Microsoft\\Windows\\Maps\\MapsToastTask",
             &["xml-hidden-setting"],
         ),
-        ("\\WinDefenderUpdate", &["hidden-sd-missing"]),
-        ("\\OneDriveSync", &["hidden-index"]),
-        ("\\GhostSvc", &["registry-only"]),
-        ("\\kXdBqWmZ", &["xml-hidden-setting"]),
-        ("\\At1", &["at-job"]),
-        ("\\Adobe Acrobat Update Task", &["action-mismatch"]),
-        ("\\Orphan", &["xml-only"]),
-        ("\\Cleanup", &["recovered-deleted"]),
-        ("\\Microsoft\\Office\\OfficeTelemetry", &["hash-mismatch"]),
-        ("\\Backup", &[]),
+        (
+            "\\WinDefenderUpdate",
+            &["hidden-sd-missing", "runs-as-system"],
+        ),
+        ("\\OneDriveSync", &["hidden-index", "user-writable-path"]),
+        (
+            "\\GhostSvc",
+            &["registry-only", "user-writable-path", "runs-as-system"],
+        ),
+        (
+            "\\kXdBqWmZ",
+            &[
+                "xml-hidden-setting",
+                "atexec-pattern",
+                "user-writable-path",
+                "runs-as-system",
+            ],
+        ),
+        ("\\At1", &["at-job", "user-writable-path", "runs-as-system"]),
+        (
+            "\\Adobe Acrobat Update Task",
+            &["action-mismatch", "timestomp-hint", "user-writable-path"],
+        ),
+        ("\\Orphan", &["xml-only", "user-writable-path"]),
+        (
+            "\\Cleanup",
+            &["recovered-deleted", "user-writable-path", "runs-as-system"],
+        ),
+        (
+            "\\Microsoft\\Office\\OfficeTelemetry",
+            &["hash-mismatch", "runs-as-system"],
+        ),
+        ("\\Backup", &["user-writable-path"]),
         ("\\SyncTool", &[]),
     ];
     for (name, flags) in expect {
@@ -78,9 +124,15 @@ fn each_scenario_gets_exactly_its_flags() {
         "info"
     );
     assert_eq!(
-        rows_named(&rows, "\\Microsoft\\Windows\\Defrag\\ScheduledDefrag")[0].get("severity"),
-        ""
+        rows_named(&rows, r"\Microsoft\Windows\Defrag\ScheduledDefrag")[0].get("severity"),
+        "info"
     );
+    let atexec = rows_named(&rows, r"\kXdBqWmZ")[0].details();
+    assert_eq!(
+        atexec["verdicts"]["atexec-pattern"],
+        r"random 8-letter root task running cmd.exe /C with output to %windir%\Temp\kXdBqWmZ.tmp, hidden, as SYSTEM"
+    );
+    assert_eq!(rows_named(&rows, r"\kXdBqWmZ")[0].get("severity"), "high");
 }
 
 #[test]

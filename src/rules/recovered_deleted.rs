@@ -1,0 +1,23 @@
+//! `recovered-deleted`: recovered from deleted registry keys. Computed by the Windows cross-check (src/reconcile.rs).
+
+use super::{AppliedBy, Rule, RuleInfo};
+use crate::record::Severity;
+
+/// Recovered from deleted registry keys.
+pub struct RecoveredDeleted;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "recovered-deleted",
+    title: "Recovered from deleted registry keys",
+    severity: Severity::Info,
+    technique: "T1070",
+    rationale: "The row is built from TaskCache keys recovered from free cells of the hive: a task that was deleted (possibly to cover tracks).",
+    references: &["formats.md section 3"],
+    applied_by: AppliedBy::Reconcile,
+};
+
+impl Rule for RecoveredDeleted {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+}
