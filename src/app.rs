@@ -282,6 +282,39 @@ impl Run<'_> {
         }
     }
 
+    /// An event log given directly as evidence: read from its folder, that file only.
+    fn analyse_log_file(&mut self, path: &Path) {
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match HostFs::open(parent) {
+            Ok(fs) => {
+                self.out.summary.volumes += 1;
+                self.out.summary.filesystems += 1;
+                self.out.summary.targets += 1;
+                let target = Target {
+                    os: crate::target::Os::Windows,
+                    root: String::new(),
+                    layout: crate::target::Layout::LogsFolder,
+                    only: Some(name),
+                };
+                self.collect_target(&fs, "file", &target);
+            }
+            Err(e) => self.problem(
+                Level::Fatal,
+                "",
+                "evidence",
+                "",
+                format!("cannot open: {e}"),
+            ),
+        }
+    }
+
     fn analyse_image(&mut self, path: &Path, counter: Arc<AtomicU64>) {
         let image = match open_image(path) {
             Ok(i) => i,
@@ -335,6 +368,16 @@ impl Run<'_> {
     }
 }
 
+/// Whether a file starts with the EVTX file signature.
+fn is_evtx(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 8];
+    crate::evidence::open_read_only_file(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && &magic == b"ElfFile\0"
+}
+
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -372,6 +415,7 @@ pub fn analyse(plan: &Plan) -> Outcome {
                     format!("cannot open folder: {e}"),
                 ),
             },
+            Ok(_) if is_evtx(ev) => run.analyse_log_file(ev),
             Ok(_) => run.analyse_image(ev, counter.clone()),
             Err(e) => run.problem(
                 Level::Fatal,
@@ -588,7 +632,7 @@ pub fn report(out: &Outcome) -> String {
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
         s.push_str(&crate::timeline::escape_controls(&format!(
-            "{}: {} records ({}); severity: {}\n",
+            "{}: {} records ({}); severity: {}",
             e.evidence,
             e.records,
             if art.is_empty() {
@@ -602,6 +646,7 @@ pub fn report(out: &Outcome) -> String {
                 sev.join(", ")
             }
         )));
+        s.push('\n');
     }
     let m = &out.summary;
     s.push_str(&format!(

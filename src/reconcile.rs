@@ -217,6 +217,36 @@ pub fn reconcile(records: &mut [Record], facts: &Facts) {
                 }
             }
         }
+        // The logs: deleted and gone, or the XML on disk no longer what was registered.
+        let events = of("windows.eventlog");
+        let eid = |i: usize| {
+            records[i]
+                .details
+                .get("event_id")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+        };
+        let on_disk = !xml.is_empty() || !tc.is_empty();
+        if facts.tasks_folder_present
+            && !on_disk
+            && events.iter().any(|&e| matches!(eid(e), 4699 | 141))
+        {
+            verdicts.push((
+                "deleted-task",
+                "deleted per the event log; no XML file or TaskCache entry remains".into(),
+            ));
+        }
+        for &e in events.iter().filter(|&&e| eid(e) == 4698) {
+            for &x in &xml {
+                let (logged, now) = (&records[e].command, &records[x].command);
+                if !logged.is_empty() && !same_command(logged, now) {
+                    verdicts.push((
+                        "task-content-changed",
+                        format!("created with `{logged}`, the XML now runs `{now}`"),
+                    ));
+                }
+            }
+        }
         let name = records[idx[0]].name.clone();
         let atsvc_job = job.iter().any(|&j| {
             records[j]

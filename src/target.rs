@@ -31,6 +31,8 @@ pub enum Layout {
     SystemRoot,
     /// Only a collected `System32\Tasks` folder: `root` is the Tasks folder itself.
     TasksFolder,
+    /// A folder of collected event logs (`.evtx`), or one log given as evidence (`only`).
+    LogsFolder,
 }
 
 /// One OS root on a file system.
@@ -42,6 +44,8 @@ pub struct Target {
     pub root: String,
     /// How its files are laid out.
     pub layout: Layout,
+    /// For a single file given as evidence: its name in `root`.
+    pub only: Option<String>,
 }
 
 fn is_dir(fs: &dyn FileSystem, dir: &str, name: &str) -> bool {
@@ -95,6 +99,7 @@ pub fn find_targets(fs: &dyn FileSystem, start: &str, depth: usize) -> Vec<Targe
                     os,
                     root: dir.clone(),
                     layout: Layout::SystemRoot,
+                    only: None,
                 });
                 continue;
             }
@@ -116,7 +121,36 @@ pub fn find_targets(fs: &dyn FileSystem, start: &str, depth: usize) -> Vec<Targe
             os: Os::Windows,
             root: start.to_string(),
             layout: Layout::TasksFolder,
+            only: None,
+        });
+    }
+    if found.iter().all(|t| t.layout != Layout::SystemRoot) && !evtx_files(fs, start).is_empty() {
+        found.push(Target {
+            os: Os::Windows,
+            root: start.to_string(),
+            layout: Layout::LogsFolder,
+            only: None,
         });
     }
     found
+}
+
+/// The `.evtx` files (by their `ElfFile` signature) in `dir` and up to two levels below it.
+pub fn evtx_files(fs: &dyn FileSystem, dir: &str) -> Vec<String> {
+    let (files, _) = crate::fs::walk_files(
+        fs,
+        dir,
+        crate::fs::WalkLimits {
+            max_depth: 2,
+            max_entries: 10_000,
+        },
+    );
+    files
+        .into_iter()
+        .filter(|f| {
+            fs.read_prefix(f, 8)
+                .map(|b| b == b"ElfFile\0")
+                .unwrap_or(false)
+        })
+        .collect()
 }

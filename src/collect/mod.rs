@@ -8,6 +8,7 @@ mod linux_systemd_timer;
 mod macos_cron;
 mod macos_launchd;
 pub mod unix;
+mod windows_eventlog;
 mod windows_gpp_task;
 mod windows_task_job;
 mod windows_task_xml;
@@ -19,6 +20,7 @@ pub use linux_cron::CronCollector;
 pub use linux_systemd_timer::SystemdTimerCollector;
 pub use macos_cron::MacCronCollector;
 pub use macos_launchd::LaunchdCollector;
+pub use windows_eventlog::EventLogCollector;
 pub use windows_gpp_task::GppTaskCollector;
 pub use windows_task_job::TaskJobCollector;
 pub use windows_task_xml::TaskXmlCollector;
@@ -126,6 +128,7 @@ pub static ALL: &[&dyn Collector] = &[
     &TaskJobCollector,
     &TaskCacheCollector,
     &GppTaskCollector,
+    &EventLogCollector,
     &CronCollector,
     &AnacronCollector,
     &AtCollector,

@@ -54,6 +54,7 @@ impl Collector for GppTaskCollector {
                     }
                 }
             }
+            Layout::LogsFolder => return,
             Layout::SystemRoot => {
                 for r in GPP_ROOTS {
                     let Some(dir) = resolve(ctx.fs, &ctx.target.root, r) else {

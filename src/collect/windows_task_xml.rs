@@ -35,6 +35,7 @@ impl Collector for TaskXmlCollector {
     fn collect(&self, ctx: &mut Ctx<'_>) {
         let folders: Vec<String> = match ctx.target.layout {
             Layout::TasksFolder => vec![ctx.target.root.clone()],
+            Layout::LogsFolder => return,
             Layout::SystemRoot => TASK_FOLDERS
                 .iter()
                 .filter_map(|f| resolve(ctx.fs, &ctx.target.root, f))

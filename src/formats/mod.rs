@@ -4,6 +4,7 @@ pub mod anacrontab;
 pub mod at_spool;
 pub mod bytes;
 pub mod crontab;
+pub mod evtx_events;
 pub mod gpp_tasks;
 pub mod job_file;
 pub mod launchd;

@@ -179,6 +179,22 @@ impl FileSystem for HostFs {
         Ok(buf)
     }
 
+    fn read_prefix(&self, path: &str, n: usize) -> Result<Vec<u8>, FsError> {
+        let mut host = self.host_path(path)?;
+        if fs::symlink_metadata(&host)
+            .map_err(|e| io_err(path, e))?
+            .is_symlink()
+        {
+            host = self.follow(path, &host)?;
+        }
+        let f = crate::evidence::open_read_only_file(&host).map_err(|e| io_err(path, e))?;
+        let mut buf = Vec::with_capacity(n);
+        f.take(n as u64)
+            .read_to_end(&mut buf)
+            .map_err(|e| io_err(path, e))?;
+        Ok(buf)
+    }
+
     fn read_link(&self, path: &str) -> Result<String, FsError> {
         let host = self.host_path(path)?;
         fs::read_link(&host)

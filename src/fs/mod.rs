@@ -156,6 +156,12 @@ pub trait FileSystem {
     fn read(&self, path: &str, cap: u64) -> Result<Vec<u8>, FsError>;
     /// The target of the symbolic link at `path`, as stored (never followed).
     fn read_link(&self, path: &str) -> Result<String, FsError>;
+    /// The first `n` bytes of a file (fewer when it is shorter), to sniff its format.
+    fn read_prefix(&self, path: &str, n: usize) -> Result<Vec<u8>, FsError> {
+        let mut b = self.read(path, 1 << 30)?;
+        b.truncate(n);
+        Ok(b)
+    }
 }
 
 /// Joins a directory path and a name with `/`.

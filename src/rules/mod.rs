@@ -8,6 +8,7 @@ mod apple_label_impostor;
 mod at_job;
 mod atexec_pattern;
 mod cron_hidden_cr;
+mod deleted_task;
 mod dot_path;
 mod encoded_powershell;
 mod guid_task_name;
@@ -21,11 +22,15 @@ mod not_loaded;
 mod privileged_writable_target;
 mod recovered_deleted;
 mod registry_only;
+mod remote_task_creation;
 mod reverse_shell;
 mod runs_as_root;
 mod runs_as_system;
+mod security_task_disabled;
+mod short_lived_task;
 pub mod stock;
 mod stock_task_modified;
+mod task_content_changed;
 mod timestomp_hint;
 mod user_writable_path;
 mod xml_hidden_setting;
@@ -96,6 +101,11 @@ pub static ALL: &[&dyn Rule] = &[
     &xml_only::XmlOnly,
     &hash_mismatch::HashMismatch,
     &atexec_pattern::AtexecPattern,
+    &short_lived_task::ShortLivedTask,
+    &remote_task_creation::RemoteTaskCreation,
+    &security_task_disabled::SecurityTaskDisabled,
+    &task_content_changed::TaskContentChanged,
+    &deleted_task::DeletedTask,
     &at_job::AtJob,
     &encoded_powershell::EncodedPowershell,
     &reverse_shell::ReverseShell,

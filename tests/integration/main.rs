@@ -4,6 +4,7 @@
 mod common;
 mod corpus;
 mod damaged;
+mod eventlog;
 mod evidence;
 mod filesystems;
 mod output;

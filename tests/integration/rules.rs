@@ -18,7 +18,7 @@ fn docs_rules_md_is_generated_from_the_registry() {
         .stdout
         .lines()
         .any(|l| l.starts_with("atexec-pattern ") && l.contains("high")));
-    assert_eq!(list.stdout.lines().count(), 26);
+    assert_eq!(list.stdout.lines().count(), 31);
 }
 
 #[test]
