@@ -45,6 +45,12 @@ pub struct Plan {
     pub min_severity: Option<Severity>,
     /// Exit with code 3 when a finding at or above this severity exists.
     pub fail_on: Option<Severity>,
+    /// Evidence analysed at once.
+    pub jobs: usize,
+    /// One timeline per evidence in this folder instead of one merged timeline.
+    pub out_dir: Option<PathBuf>,
+    /// Print per-evidence work counters on stderr.
+    pub stats: bool,
 }
 
 /// What a run produced, before writing.
@@ -75,6 +81,8 @@ pub struct EvidenceSummary {
     pub by_severity: std::collections::BTreeMap<String, usize>,
     /// Problems at level error or fatal for this evidence.
     pub errors: usize,
+    /// Work counters (bytes read, files, keys, time per stage).
+    pub stats: Stats,
 }
 
 impl Outcome {
@@ -120,12 +128,23 @@ impl Plan {
         if self.evidence.is_empty() {
             return Err(FatalError::BadArguments("no evidence given".into()));
         }
+        if let Some(d) = &self.out_dir {
+            if d.exists() && !d.is_dir() {
+                return Err(FatalError::BadArguments(format!(
+                    "--out-dir {} is not a folder",
+                    d.display()
+                )));
+            }
+        }
         let inputs: Vec<PathBuf> = self
             .evidence
             .iter()
             .filter_map(|e| e.canonicalize().ok())
             .collect();
-        for out in [&self.output, &self.problems].into_iter().flatten() {
+        for out in [&self.output, &self.problems, &self.out_dir]
+            .into_iter()
+            .flatten()
+        {
             let canon = out.canonicalize().ok().or_else(|| {
                 let parent = out
                     .parent()
@@ -149,14 +168,94 @@ impl Plan {
     }
 }
 
-struct Run<'a> {
-    evidence: String,
-    limits: Limits,
-    out: &'a mut Outcome,
-    records: Vec<(Origin, Record)>,
+/// Work counters of one evidence, for `--stats` and the benchmarks.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Stats {
+    /// Bytes read from the evidence (the image, or the files of a folder).
+    pub bytes_read: u64,
+    /// Files read whole by the collectors.
+    pub files_read: u64,
+    /// Bytes of those files.
+    pub file_bytes: u64,
+    /// Registry keys copied out of hives.
+    pub registry_keys: u64,
+    /// Milliseconds per stage: `open` (container, volumes, file systems), each collector id,
+    /// `rules` (cross-check and rules).
+    pub stages_ms: std::collections::BTreeMap<String, f64>,
 }
 
-impl Run<'_> {
+/// What one evidence produced.
+#[derive(Debug, Default)]
+pub struct EvidenceResult {
+    /// The evidence path as given.
+    pub evidence: String,
+    /// Records with where they came from.
+    pub records: Vec<(Origin, Record)>,
+    /// Problems met.
+    pub problems: Vec<Problem>,
+    /// Volumes examined.
+    pub volumes: usize,
+    /// File systems analysed.
+    pub filesystems: usize,
+    /// OS roots found.
+    pub targets: usize,
+    /// Work counters.
+    pub stats: Stats,
+}
+
+struct Run {
+    evidence: String,
+    limits: Limits,
+    out: EvidenceResult,
+    progress: indicatif::ProgressBar,
+}
+
+/// A file system that counts what collectors read through it.
+struct CountingFs<'a> {
+    inner: &'a dyn FileSystem,
+    files: std::cell::Cell<u64>,
+    bytes: std::cell::Cell<u64>,
+}
+
+impl FileSystem for CountingFs<'_> {
+    fn kind(&self) -> &'static str {
+        self.inner.kind()
+    }
+    fn case_sensitive(&self) -> bool {
+        self.inner.case_sensitive()
+    }
+    fn metadata(&self, path: &str) -> Result<crate::fs::Metadata, crate::fs::FsError> {
+        self.inner.metadata(path)
+    }
+    fn read_dir(&self, path: &str) -> Result<Vec<crate::fs::DirEntry>, crate::fs::FsError> {
+        self.inner.read_dir(path)
+    }
+    fn read(&self, path: &str, cap: u64) -> Result<Vec<u8>, crate::fs::FsError> {
+        let b = self.inner.read(path, cap)?;
+        self.files.set(self.files.get() + 1);
+        self.bytes.set(self.bytes.get() + b.len() as u64);
+        Ok(b)
+    }
+    fn read_link(&self, path: &str) -> Result<String, crate::fs::FsError> {
+        self.inner.read_link(path)
+    }
+    fn read_prefix(&self, path: &str, n: usize) -> Result<Vec<u8>, crate::fs::FsError> {
+        let b = self.inner.read_prefix(path, n)?;
+        self.bytes.set(self.bytes.get() + b.len() as u64);
+        Ok(b)
+    }
+}
+
+impl Run {
+    fn stage(&mut self, name: &str, started: std::time::Instant) {
+        *self
+            .out
+            .stats
+            .stages_ms
+            .entry(name.to_string())
+            .or_default() += started.elapsed().as_secs_f64() * 1000.0;
+    }
+
     fn problem(
         &mut self,
         level: Level,
@@ -177,7 +276,7 @@ impl Run<'_> {
 
     /// Runs every collector that fits each target of one file system.
     fn analyse_fs(&mut self, fs: &dyn FileSystem, volume: &str, depth: usize) {
-        self.out.summary.filesystems += 1;
+        self.out.filesystems += 1;
         let targets = find_targets(fs, "", depth);
         if targets.is_empty() {
             self.problem(
@@ -192,15 +291,24 @@ impl Run<'_> {
             );
         }
         for target in &targets {
-            self.out.summary.targets += 1;
+            self.out.targets += 1;
             self.collect_target(fs, volume, target);
         }
     }
 
     fn collect_target(&mut self, fs: &dyn FileSystem, volume: &str, target: &Target) {
+        let counting = CountingFs {
+            inner: fs,
+            files: Default::default(),
+            bytes: Default::default(),
+        };
+        let fs: &dyn FileSystem = &counting;
         let mut facts = Facts::default();
         let mut records = Vec::new();
         for c in ALL.iter().filter(|c| c.os() == target.os) {
+            self.progress
+                .set_message(format!("{} {volume}: {}", self.evidence, c.id()));
+            let started = std::time::Instant::now();
             let mut ctx = Ctx {
                 fs,
                 target,
@@ -224,23 +332,29 @@ impl Run<'_> {
                 self.problem(level(p.notice), volume, c.id(), &p.location, p.message);
             }
             records.extend(ctx.records);
+            self.stage(c.id(), started);
         }
+        let started = std::time::Instant::now();
         if target.os == crate::target::Os::Windows {
             crate::reconcile::reconcile(&mut records, &facts);
         }
         crate::rules::apply(&mut records, &crate::rules::RuleCtx { fs, target });
+        self.stage("rules", started);
+        self.out.stats.files_read += counting.files.get();
+        self.out.stats.file_bytes += counting.bytes.get();
+        self.out.stats.registry_keys += facts.registry_keys;
         let origin = Origin {
             evidence: self.evidence.clone(),
             volume: volume.to_string(),
             os: target.os.name().to_string(),
         };
         for r in records {
-            self.records.push((origin.clone(), r));
+            self.out.records.push((origin.clone(), r));
         }
     }
 
     fn analyse_volume(&mut self, reader: SharedReader, name: &str) {
-        self.out.summary.volumes += 1;
+        self.out.volumes += 1;
         let kind = fs_signature(reader.as_ref());
         let opened: Result<Box<dyn FileSystem>, String> = match kind {
             Some("ntfs") => NtfsFs::open(reader)
@@ -294,9 +408,9 @@ impl Run<'_> {
             .unwrap_or_default();
         match HostFs::open(parent) {
             Ok(fs) => {
-                self.out.summary.volumes += 1;
-                self.out.summary.filesystems += 1;
-                self.out.summary.targets += 1;
+                self.out.volumes += 1;
+                self.out.filesystems += 1;
+                self.out.targets += 1;
                 let target = Target {
                     os: crate::target::Os::Windows,
                     root: String::new(),
@@ -385,84 +499,149 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// Analyses every evidence of the plan and returns the sorted rows, problems and totals.
-/// Nothing here is fatal: evidence that cannot be opened becomes a `Fatal`-level problem and
-/// the other evidence are still analysed.
-pub fn analyse(plan: &Plan) -> Outcome {
-    let mut out = Outcome::default();
+/// Analyses one evidence. Nothing here is fatal to the run: evidence that cannot be opened
+/// becomes a `Fatal`-level problem, and a crash while reading it is caught and reported.
+pub fn analyse_one(ev: &Path, limits: Limits, progress: indicatif::ProgressBar) -> EvidenceResult {
+    let evidence = ev.display().to_string();
+    let mut run = Run {
+        evidence: evidence.clone(),
+        limits,
+        out: EvidenceResult {
+            evidence: evidence.clone(),
+            ..EvidenceResult::default()
+        },
+        progress,
+    };
     let counter = Arc::new(AtomicU64::new(0));
-    let mut all: Vec<(Origin, Record)> = Vec::new();
-    for ev in &plan.evidence {
-        out.summary.evidence += 1;
-        let mut run = Run {
-            evidence: ev.display().to_string(),
-            limits: plan.limits,
-            out: &mut out,
-            records: Vec::new(),
-        };
-        let fs_before = run.out.summary.filesystems;
-        match std::fs::metadata(ev) {
-            Ok(m) if m.is_dir() => match HostFs::open(ev) {
-                Ok(fs) => {
-                    run.out.summary.volumes += 1;
-                    run.analyse_fs(&fs, "folder", 2)
-                }
-                Err(e) => run.problem(
-                    Level::Fatal,
-                    "",
-                    "evidence",
-                    "",
-                    format!("cannot open folder: {e}"),
-                ),
-            },
-            Ok(_) if is_evtx(ev) => run.analyse_log_file(ev),
-            Ok(_) => run.analyse_image(ev, counter.clone()),
+    let started = std::time::Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| match std::fs::metadata(ev) {
+        Ok(m) if m.is_dir() => match HostFs::open(ev) {
+            Ok(fs) => {
+                run.out.volumes += 1;
+                run.analyse_fs(&fs, "folder", 2)
+            }
             Err(e) => run.problem(
                 Level::Fatal,
                 "",
                 "evidence",
                 "",
-                format!("cannot open: {e}"),
+                format!("cannot open folder: {e}"),
             ),
-        }
-        let opened = !run
-            .out
-            .problems
-            .iter()
-            .any(|p| p.level == Level::Fatal && p.evidence == run.evidence);
-        if opened && run.out.summary.filesystems == fs_before {
-            run.problem(
-                Level::Error,
-                "",
-                "evidence",
-                "",
-                "no NTFS or ext2/3/4 file system found anywhere in this evidence (wrong file, encrypted or damaged disk?)".into(),
-            );
-        }
-        all.append(&mut run.records);
+        },
+        Ok(_) if is_evtx(ev) => run.analyse_log_file(ev),
+        Ok(_) => run.analyse_image(ev, counter.clone()),
+        Err(e) => run.problem(
+            Level::Fatal,
+            "",
+            "evidence",
+            "",
+            format!("cannot open: {e}"),
+        ),
+    }));
+    if let Err(panic) = result {
+        run.problem(
+            Level::Error,
+            "",
+            "evidence",
+            "",
+            format!(
+                "analysis of this evidence crashed (bug): {}",
+                panic_message(&panic)
+            ),
+        );
     }
-    out.summary.records = all.len();
-    out.max_severity = all.iter().filter_map(|(_, r)| r.severity).max();
-    for ev in &plan.evidence {
-        let name = ev.display().to_string();
+    let opened = !run.out.problems.iter().any(|p| p.level == Level::Fatal);
+    if opened && run.out.filesystems == 0 {
+        run.problem(
+            Level::Error,
+            "",
+            "evidence",
+            "",
+            "no NTFS or ext2/3/4 file system found anywhere in this evidence (wrong file, encrypted or damaged disk?)".into(),
+        );
+    }
+    let measured: f64 = run.out.stats.stages_ms.values().sum();
+    run.out.stats.stages_ms.insert(
+        "open".into(),
+        (started.elapsed().as_secs_f64() * 1000.0 - measured).max(0.0),
+    );
+    let image_bytes = counter.load(Ordering::Relaxed);
+    run.out.stats.bytes_read = if image_bytes > 0 {
+        image_bytes
+    } else {
+        run.out.stats.file_bytes
+    };
+    run.progress.finish_and_clear();
+    run.out
+}
+
+/// Analyses every evidence of the plan (in parallel with `jobs` threads; the result does not
+/// depend on it) and returns the sorted rows, problems and totals.
+pub fn analyse(plan: &Plan) -> Outcome {
+    use rayon::prelude::*;
+    let bars = if plan.quiet {
+        indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::hidden())
+    } else {
+        indicatif::MultiProgress::new()
+    };
+    let overall = bars.add(indicatif::ProgressBar::new(plan.evidence.len() as u64));
+    overall.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} evidence",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let one = |ev: &PathBuf| {
+        let pb = bars.add(indicatif::ProgressBar::new_spinner());
+        pb.set_message(format!("{}: open", ev.display()));
+        let r = analyse_one(ev, plan.limits, pb);
+        overall.inc(1);
+        r
+    };
+    let results: Vec<EvidenceResult> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(plan.jobs.max(1))
+        .build()
+    {
+        Ok(pool) if plan.jobs > 1 => pool.install(|| plan.evidence.par_iter().map(one).collect()),
+        _ => plan.evidence.iter().map(one).collect(),
+    };
+    overall.finish_and_clear();
+    merge(plan, results)
+}
+
+/// Merges per-evidence results, in the order the evidence was given.
+pub fn merge(plan: &Plan, results: Vec<EvidenceResult>) -> Outcome {
+    let mut out = Outcome::default();
+    let mut all: Vec<(Origin, Record)> = Vec::new();
+    for mut r in results {
+        out.summary.evidence += 1;
+        out.summary.volumes += r.volumes;
+        out.summary.filesystems += r.filesystems;
+        out.summary.targets += r.targets;
+        out.summary.bytes_read += r.stats.bytes_read;
         let mut s = EvidenceSummary {
-            evidence: name.clone(),
-            errors: out
+            evidence: r.evidence.clone(),
+            errors: r
                 .problems
                 .iter()
-                .filter(|p| p.evidence == name && p.level >= Level::Error)
+                .filter(|p| p.level >= Level::Error)
                 .count(),
+            stats: r.stats.clone(),
             ..EvidenceSummary::default()
         };
-        for (_, r) in all.iter().filter(|(o, _)| o.evidence == name) {
+        for (_, rec) in &r.records {
             s.records += 1;
-            *s.by_artifact.entry(r.artifact.to_string()).or_default() += 1;
+            *s.by_artifact.entry(rec.artifact.to_string()).or_default() += 1;
             *s.by_severity
-                .entry(r.severity.map(|x| x.name()).unwrap_or("none").to_string())
+                .entry(rec.severity.map(|x| x.name()).unwrap_or("none").to_string())
                 .or_default() += 1;
         }
         out.per_evidence.push(s);
+        out.problems.append(&mut r.problems);
+        all.append(&mut r.records);
     }
+    out.summary.records = all.len();
+    out.max_severity = all.iter().filter_map(|(_, r)| r.severity).max();
     for (origin, rec) in &all {
         if plan
             .min_severity
@@ -484,7 +663,6 @@ pub fn analyse(plan: &Plan) -> Outcome {
         .iter()
         .filter(|p| p.level == Level::Notice)
         .count();
-    out.summary.bytes_read = counter.load(Ordering::Relaxed);
     out
 }
 
@@ -557,17 +735,87 @@ fn write_problems(w: &mut dyn std::io::Write, out: &Outcome) -> std::io::Result<
 pub fn run(plan: &Plan) -> Result<i32, FatalError> {
     plan.validate()?;
     let out = analyse(plan);
+    if let Some(dir) = &plan.out_dir {
+        write_per_evidence(plan, &out, dir)?;
+    } else {
+        write_main(plan, &out)?;
+    }
+    if let Some(p) = &plan.problems {
+        write_atomic(p, |w| write_problems(w, &out))?;
+    }
+    if !plan.quiet {
+        eprint!("{}", report(&out));
+    }
+    if plan.stats {
+        eprint!("{}", stats_report(&out));
+    }
+    Ok(out.exit_code(plan.fail_on))
+}
+
+/// `--out-dir`: one timeline per evidence, named after it (`disk.E01` → `disk.E01.csv`; a
+/// number is prefixed when two evidence share a name).
+fn write_per_evidence(plan: &Plan, out: &Outcome, dir: &Path) -> Result<(), FatalError> {
+    std::fs::create_dir_all(dir).map_err(|source| FatalError::Output {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let ext = match plan.format {
+        Format::Csv => "csv",
+        Format::Jsonl => "jsonl",
+    };
+    let mut used = std::collections::BTreeSet::new();
+    for (i, e) in out.per_evidence.iter().enumerate() {
+        let base = Path::new(&e.evidence)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "evidence".into());
+        let mut name = format!("{base}.{ext}");
+        if !used.insert(name.clone()) {
+            name = format!("{:03}-{base}.{ext}", i + 1);
+            used.insert(name.clone());
+        }
+        let sub = Outcome {
+            rows: out
+                .rows
+                .iter()
+                .filter(|r| r.evidence == e.evidence)
+                .cloned()
+                .collect(),
+            problems: out
+                .problems
+                .iter()
+                .filter(|p| p.evidence == e.evidence)
+                .cloned()
+                .collect(),
+            per_evidence: vec![e.clone()],
+            summary: Summary {
+                evidence: 1,
+                records: e.records,
+                rows: out.rows.iter().filter(|r| r.evidence == e.evidence).count(),
+                errors: e.errors,
+                bytes_read: e.stats.bytes_read,
+                ..Summary::default()
+            },
+            max_severity: None,
+        };
+        write_atomic(&dir.join(name), |w| write_timeline(w, plan, &sub))?;
+    }
+    Ok(())
+}
+
+/// The merged timeline, to a file (atomically) or stdout.
+fn write_main(plan: &Plan, out: &Outcome) -> Result<(), FatalError> {
     match &plan.output {
-        Some(p) if p.as_os_str() != "-" => write_atomic(p, |w| write_timeline(w, plan, &out))?,
+        Some(p) if p.as_os_str() != "-" => write_atomic(p, |w| write_timeline(w, plan, out))?,
         _ => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            match write_timeline(&mut lock, plan, &out)
+            match write_timeline(&mut lock, plan, out)
                 .and_then(|_| std::io::Write::flush(&mut lock))
             {
                 Ok(()) => {}
                 // The reader went away (`| head`): stop quietly, as other filters do.
-                Err(e) if is_broken_pipe(&e) => return Ok(out.exit_code(plan.fail_on)),
+                Err(e) if is_broken_pipe(&e) => return Ok(()),
                 Err(source) => {
                     return Err(FatalError::Output {
                         path: "stdout".into(),
@@ -577,13 +825,7 @@ pub fn run(plan: &Plan) -> Result<i32, FatalError> {
             }
         }
     }
-    if let Some(p) = &plan.problems {
-        write_atomic(p, |w| write_problems(w, &out))?;
-    }
-    if !plan.quiet {
-        eprint!("{}", report(&out));
-    }
-    Ok(out.exit_code(plan.fail_on))
+    Ok(())
 }
 
 /// Whether an output error is the reader having gone away (possibly wrapped by csv or serde).
@@ -605,6 +847,30 @@ fn is_broken_pipe(e: &std::io::Error) -> bool {
     inner
         .downcast_ref::<std::io::Error>()
         .is_some_and(is_broken_pipe)
+}
+
+/// `--stats`: per evidence, bytes and files read, registry keys, and milliseconds per stage.
+pub fn stats_report(out: &Outcome) -> String {
+    let mut s = String::new();
+    for e in &out.per_evidence {
+        let st = &e.stats;
+        let stages: Vec<String> = st
+            .stages_ms
+            .iter()
+            .map(|(k, v)| format!("{k} {v:.1} ms"))
+            .collect();
+        s.push_str(&crate::timeline::escape_controls(&format!(
+            "stats {}: {} bytes read, {} files ({} bytes), {} registry keys; {}",
+            e.evidence,
+            st.bytes_read,
+            st.files_read,
+            st.file_bytes,
+            st.registry_keys,
+            stages.join(", ")
+        )));
+        s.push('\n');
+    }
+    s
 }
 
 /// The stderr report: problems (at most 20 listed) and one summary line.

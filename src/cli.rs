@@ -40,6 +40,7 @@ Examples:
   tasktrail scan case01.E01 case02.vmdk -o all.csv --problems problems.jsonl
   tasktrail scan /mnt/evidence --format jsonl -o -
   tasktrail scan collected/C%3A -o - > timeline.csv
+  tasktrail scan --from-file images.txt --jobs 4 --out-dir timelines/ --stats
 
 Exit codes: 0 clean, 1 finished with problems (listed on stderr and in --problems), 2 fatal,
 3 a finding at or above --fail-on LEVEL exists."
@@ -59,9 +60,23 @@ pub enum FormatArg {
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Disk images, containers or folders to analyse.
-    #[arg(required = true, value_name = "EVIDENCE")]
+    /// Disk images, containers, .evtx files or folders to analyse.
+    #[arg(value_name = "EVIDENCE", required_unless_present = "from_file")]
     pub evidence: Vec<PathBuf>,
+    /// Also read evidence paths from FILE, one per line (blank lines and # comments skipped).
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    /// Evidence analysed at once (default: the number of cores). The output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Write one timeline per evidence into DIR (named after the evidence) instead of one merged
+    /// timeline.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub out_dir: Option<PathBuf>,
+    /// Print per-evidence work counters on stderr: bytes and files read, registry keys, time per
+    /// stage (also in the JSONL evidence summaries).
+    #[arg(long)]
+    pub stats: bool,
     /// Timeline file; `-` or absent writes to stdout. Files are written atomically.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -116,10 +131,26 @@ impl SeverityArg {
 }
 
 impl ScanArgs {
-    /// The validated-later plan for this scan.
-    pub fn plan(self) -> Plan {
-        Plan {
-            evidence: self.evidence,
+    /// The plan for this scan (validated by [`Plan::validate`]); reading `--from-file` may fail.
+    pub fn plan(self) -> Result<Plan, String> {
+        let mut evidence = self.evidence;
+        if let Some(list) = &self.from_file {
+            let text = std::fs::read_to_string(list)
+                .map_err(|e| format!("cannot read {}: {e}", list.display()))?;
+            evidence.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(PathBuf::from),
+            );
+        }
+        let jobs = self.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        Ok(Plan {
+            evidence,
             output: self.output,
             format: match self.format {
                 FormatArg::Csv => Format::Csv,
@@ -134,6 +165,9 @@ impl ScanArgs {
             quiet: self.quiet,
             min_severity: self.min_severity.map(SeverityArg::level),
             fail_on: self.fail_on.map(SeverityArg::level),
-        }
+            jobs,
+            out_dir: self.out_dir,
+            stats: self.stats,
+        })
     }
 }

@@ -33,8 +33,14 @@ fn main() {
             }
             0
         }
-        Command::Scan(args) => match tasktrail::app::run(&args.plan()) {
-            Ok(code) => code,
+        Command::Scan(args) => match args.plan() {
+            Ok(plan) => match tasktrail::app::run(&plan) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("tasktrail: fatal: {e}");
+                    2
+                }
+            },
             Err(e) => {
                 eprintln!("tasktrail: fatal: {e}");
                 2

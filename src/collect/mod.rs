@@ -72,6 +72,8 @@ pub struct Facts {
     pub taskcache_read: bool,
     /// A task XML folder exists on the target.
     pub tasks_folder_present: bool,
+    /// Registry keys copied out of hives (for `--stats`).
+    pub registry_keys: u64,
 }
 
 /// What a collector works on and where its output goes.

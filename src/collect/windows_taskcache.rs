@@ -121,6 +121,10 @@ impl Collector for TaskCacheCollector {
             }
         };
         ctx.facts.taskcache_read = true;
+        fn count(k: &RegKey) -> u64 {
+            1 + k.subkeys.iter().map(count).sum::<u64>()
+        }
+        ctx.facts.registry_keys += count(&tc);
         let hive_details = serde_json::to_value(&st).unwrap_or(Value::Null);
         let records = build_records(ctx, &tc, &shown, hive_details);
         ctx.records.extend(records);

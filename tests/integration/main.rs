@@ -1,6 +1,7 @@
 //! Integration tests: the binary on scripted images and folders, golden timelines, exit codes,
 //! damaged evidence, and the real third-party corpus in `../shared/corpus`.
 
+mod batch;
 mod common;
 mod corpus;
 mod damaged;
