@@ -7,7 +7,6 @@ use notatin::cell_key_node::CellKeyNode;
 use notatin::cell_value::CellValue;
 use notatin::parser::Parser;
 use notatin::parser_builder::ParserBuilder;
-use std::io::Cursor;
 
 /// A value's data, by registry type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,10 +201,10 @@ impl Hive {
         // Parents before children, so nested deleted keys attach under their deleted parents.
         deleted.sort_by_key(|(p, k)| (p.matches('\\').count(), p.len(), k.name.clone()));
         state.deleted_keys_recovered = deleted.len();
-        let mut b = ParserBuilder::from_file(Cursor::new(primary));
+        let mut b = ParserBuilder::from_file(OwnedReader::new(primary));
         b.recover_deleted(false);
         for (_, bytes) in logs {
-            b.with_transaction_log(Cursor::new(bytes));
+            b.with_transaction_log(OwnedReader::new(bytes));
         }
         let parser = b.build().map_err(|e| RegError::Parse(e.to_string()))?;
         let logs_text = format!("{:?}", parser.get_parse_logs());
@@ -245,6 +244,55 @@ impl Hive {
             attach(&mut tree, parent, k.clone());
         }
         Ok(Some(tree))
+    }
+}
+
+/// A reader over owned bytes whose `read_to_end` into an empty buffer hands the bytes over
+/// instead of copying them: notatin reads the whole hive into its own buffer, and a hive of
+/// hundreds of MB must not be held twice.
+struct OwnedReader {
+    data: Vec<u8>,
+    pos: u64,
+}
+
+impl OwnedReader {
+    fn new(data: Vec<u8>) -> Self {
+        OwnedReader { data, pos: 0 }
+    }
+}
+
+impl std::io::Read for OwnedReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = (self.pos as usize).min(self.data.len());
+        let n = buf.len().min(self.data.len() - start);
+        buf[..n].copy_from_slice(&self.data[start..start + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+
+    fn read_to_end(&mut self, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+        if buf.is_empty() && self.pos == 0 {
+            std::mem::swap(buf, &mut self.data);
+            self.pos = buf.len() as u64;
+            return Ok(buf.len());
+        }
+        let start = (self.pos as usize).min(self.data.len());
+        buf.extend_from_slice(&self.data[start..]);
+        self.pos = self.data.len() as u64;
+        Ok(self.data.len() - start)
+    }
+}
+
+impl std::io::Seek for OwnedReader {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let len = self.data.len() as u64;
+        let new = match to {
+            std::io::SeekFrom::Start(p) => Some(p),
+            std::io::SeekFrom::End(d) => len.checked_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = new.ok_or_else(|| std::io::Error::other("seek before the start"))?;
+        Ok(self.pos)
     }
 }
 
