@@ -42,6 +42,15 @@ def actions(path):
 
 def main(tasks_dir, output, min_mb=32):
     root = Key("ROOT")
+    cv = root.key(r"Microsoft\Windows NT\CurrentVersion")
+    cv.sz("SystemRoot", "C:\\Windows")
+    cv.sz("ProductName", "Windows 10 Pro")
+    cv.sz("CurrentBuild", "19045")
+    utc = cv.key(r"Time Zones\UTC")
+    utc.sz("Display", "(UTC) Coordinated Universal Time")
+    utc.sz("Std", "Coordinated Universal Time")
+    utc.sz("Dlt", "Coordinated Universal Time")
+    utc.binary("TZI", bytes(44))
     tc = root.key(TC)
     for b in ("Boot", "Logon", "Plain", "Maintenance", "Tasks", "Tree"):
         tc.key(b)

@@ -68,6 +68,9 @@ pub struct Metadata {
     pub attributes: Option<u32>,
     /// NTFS security id (index into $Secure).
     pub security_id: Option<u32>,
+    /// The object's own name as stored (NTFS: the long $FILE_NAME), when the file system keeps
+    /// it with the object.
+    pub name: Option<String>,
 }
 
 /// Why a file system operation failed. Each kind names the path it concerns.
@@ -176,6 +179,18 @@ pub fn join(dir: &str, name: &str) -> String {
 /// Finds the entry of `dir` whose name matches `name` under the file system's case rules and
 /// returns its real spelling. Used to resolve `Windows/System32/Tasks` on any case.
 pub fn find_name(fs: &dyn FileSystem, dir: &str, name: &str) -> Option<DirEntry> {
+    if !fs.case_sensitive() {
+        // The file system finds names in any case by itself (NTFS: its index and $UpCase):
+        // no need to list a folder of thousands of entries (System32). The spelling returned is
+        // the stored one.
+        return match fs.metadata(&join(dir, name)) {
+            Ok(md) => Some(DirEntry {
+                name: md.name.unwrap_or_else(|| name.to_string()),
+                kind: md.kind.unwrap_or(FileKind::Other),
+            }),
+            Err(_) => None,
+        };
+    }
     let entries = fs.read_dir(dir).ok()?;
     if let Some(e) = entries.iter().find(|e| e.name == name) {
         return Some(e.clone());

@@ -4,6 +4,7 @@
 use super::{DirEntry, FileKind, FileSystem, FileTime, FsError, Metadata};
 use crate::evidence::{Cursor, SharedReader};
 use crate::time::Time;
+use ntfs::attribute_value::NtfsAttributeValue;
 use ntfs::indexes::NtfsFileNameIndex;
 use ntfs::structured_values::{NtfsFileAttributeFlags, NtfsFileNamespace};
 use ntfs::{Ntfs, NtfsAttributeFlags, NtfsFile};
@@ -15,6 +16,11 @@ use std::io::Read;
 pub struct NtfsFs {
     ntfs: Ntfs,
     io: RefCell<Cursor>,
+    /// The volume, for reading non-resident data runs in one call each.
+    volume: SharedReader,
+    /// Directories already looked up: lowercase path → file record number, so that reading
+    /// hundreds of files in one folder does not walk the path from the root each time.
+    dirs: RefCell<std::collections::HashMap<String, u64>>,
 }
 
 fn corrupt(path: &str, e: impl std::fmt::Display) -> FsError {
@@ -36,20 +42,40 @@ impl NtfsFs {
         volume
             .read_exact_at(0, &mut boot)
             .map_err(|e| corrupt("$Boot", format!("boot sector unreadable: {e}")))?;
-        let mut io = Cursor::new(volume);
+        let mut io = Cursor::new(volume.clone());
         let mut ntfs = Ntfs::new(&mut io).map_err(|e| corrupt("$Boot", e))?;
         ntfs.read_upcase_table(&mut io)
             .map_err(|e| corrupt("$UpCase", e))?;
         Ok(NtfsFs {
             ntfs,
             io: RefCell::new(io),
+            volume,
+            dirs: RefCell::new(std::collections::HashMap::new()),
         })
     }
 
     fn lookup<'n>(&'n self, io: &mut Cursor, path: &str) -> Result<NtfsFile<'n>, FsError> {
-        let mut file = self.ntfs.root_directory(io).map_err(|e| corrupt("/", e))?;
-        let mut done = String::new();
-        for comp in path.split('/').filter(|c| !c.is_empty()) {
+        let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+        // Start from the deepest folder already known.
+        let mut start = 0;
+        let mut file = None;
+        {
+            let dirs = self.dirs.borrow();
+            for i in (1..comps.len()).rev() {
+                if let Some(&rec) = dirs.get(&comps[..i].join("/").to_lowercase()) {
+                    start = i;
+                    file = Some(rec);
+                    break;
+                }
+            }
+        }
+        let mut file = match file {
+            Some(rec) => self.ntfs.file(io, rec).map_err(|e| corrupt(path, e))?,
+            None => self.ntfs.root_directory(io).map_err(|e| corrupt("/", e))?,
+        };
+        let mut done = comps[..start].join("/");
+        for (i, comp) in comps.iter().enumerate().skip(start) {
+            let comp = *comp;
             done = super::join(&done, comp);
             if !file.is_directory() {
                 return Err(FsError::NotADirectory(done));
@@ -65,6 +91,11 @@ impl NtfsFs {
                     .map_err(|e| corrupt(&done, e))?
             };
             file = next;
+            if file.is_directory() && i + 1 < comps.len() {
+                self.dirs
+                    .borrow_mut()
+                    .insert(done.to_lowercase(), file.file_record_number());
+            }
         }
         Ok(file)
     }
@@ -129,6 +160,9 @@ impl FileSystem for NtfsFs {
         .or_else(|| file.name(io, None, None));
         if let Some(fname) = fname {
             let fname = fname.map_err(|e| corrupt(path, e))?;
+            if !path.is_empty() {
+                md.name = Some(fname.name().to_string_lossy());
+            }
             let fn_times = [
                 ("File Created ($FN)", "fn_created", fname.creation_time()),
                 (
@@ -234,6 +268,34 @@ impl FileSystem for NtfsFs {
             });
         }
         let value = attr.value(io).map_err(|e| corrupt(path, e))?;
+        if let NtfsAttributeValue::NonResident(nr) = &value {
+            // Read each data run in one call (the crate's reader goes cluster by cluster).
+            let mut buf: Vec<u8> = Vec::with_capacity(size as usize);
+            for run in nr.data_runs() {
+                let run = run.map_err(|e| corrupt(path, e))?;
+                let want = run.allocated_size().min(size - buf.len() as u64) as usize;
+                let at = buf.len();
+                buf.resize(at + want, 0);
+                if let Some(pos) = run.data_position().value() {
+                    self.volume
+                        .read_exact_at(pos.get(), &mut buf[at..])
+                        .map_err(|e| FsError::Io {
+                            path: path.into(),
+                            source: e,
+                        })?;
+                }
+                if buf.len() as u64 >= size {
+                    break;
+                }
+            }
+            if (buf.len() as u64) < size {
+                return Err(corrupt(
+                    path,
+                    format!("data runs cover {} of {size} bytes", buf.len()),
+                ));
+            }
+            return Ok(buf);
+        }
         let mut buf = vec![0u8; size as usize];
         let mut attached = value.attach(io);
         attached.read_exact(&mut buf).map_err(|e| FsError::Io {
