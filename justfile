@@ -28,3 +28,14 @@ ci:
 # Scan the bundled demo disk into timeline.csv.
 demo:
     cargo run --release -- scan testdata/images/gpt-disk.img -o timeline.csv
+
+# Build the benchmark evidence (bench-work/, git-ignored) and compare tasktrail with dissect.target and plaso; writes docs/benchmarks.md.
+bench:
+    cargo build --release
+    pip install --quiet "dissect.target[full]" plaso
+    benches/harness/build.sh
+    python3 benches/harness/run.py
+
+# Micro-benchmarks of the parsers (criterion).
+bench-parsers:
+    cargo bench --bench parsers
