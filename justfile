@@ -39,3 +39,11 @@ bench:
 # Micro-benchmarks of the parsers (criterion).
 bench-parsers:
     cargo bench --bench parsers
+
+# Fuzz every parser and the whole pipeline for SECS seconds per target (stable toolchain, --sanitizer none; needs `cargo install cargo-fuzz`).
+fuzz SECS="600":
+    fuzz/run.sh {{SECS}}
+
+# Mutated-image sweep: 1,000 bit-flipped or truncated copies of each test image, no panic allowed.
+torture:
+    TASKTRAIL_TORTURE=1000 cargo test --release --test integration torture -- --nocapture

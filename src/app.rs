@@ -438,6 +438,11 @@ impl Run {
             }
         };
         let disk: SharedReader = Arc::new(Counted::new(image.reader, counter));
+        self.analyse_disk(disk);
+    }
+
+    /// Volumes, file systems and collectors of a disk (or volume) already open.
+    fn analyse_disk(&mut self, disk: SharedReader) {
         if disk.is_empty() {
             self.problem(
                 Level::Error,
@@ -572,6 +577,31 @@ pub fn analyse_one(ev: &Path, limits: Limits, progress: indicatif::ProgressBar) 
         run.out.stats.file_bytes
     };
     run.progress.finish_and_clear();
+    run.out
+}
+
+/// Analyses a disk or volume image held in memory (fuzzing, tests): the same stages as a file.
+pub fn analyse_bytes(name: &str, bytes: Vec<u8>, limits: Limits) -> EvidenceResult {
+    let mut run = Run {
+        evidence: name.to_string(),
+        limits,
+        out: EvidenceResult {
+            evidence: name.to_string(),
+            ..EvidenceResult::default()
+        },
+        progress: indicatif::ProgressBar::hidden(),
+    };
+    let disk: SharedReader = Arc::new(crate::evidence::MemReader(bytes));
+    let result = catch_unwind(AssertUnwindSafe(|| run.analyse_disk(disk)));
+    if let Err(panic) = result {
+        run.problem(
+            Level::Error,
+            "",
+            "evidence",
+            "",
+            format!("analysis of this evidence crashed (bug): {}", panic_message(&panic)),
+        );
+    }
     run.out
 }
 

@@ -92,6 +92,15 @@ pub struct ScanArgs {
     /// Largest artifact file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_size)]
     pub max_file_size: u64,
+    /// Largest registry hive or event log read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_hive_size)]
+    pub max_hive_size: u64,
+    /// Deepest folder level walked below a task or spool folder.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().walk.max_depth)]
+    pub max_depth: usize,
+    /// Most files listed in one walk.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().walk.max_entries)]
+    pub max_files: usize,
     /// No report on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -160,7 +169,11 @@ impl ScanArgs {
             neutralize: !self.raw_csv,
             limits: Limits {
                 max_file_size: self.max_file_size,
-                ..Limits::default()
+                max_hive_size: self.max_hive_size,
+                walk: crate::fs::WalkLimits {
+                    max_depth: self.max_depth,
+                    max_entries: self.max_files,
+                },
             },
             quiet: self.quiet,
             min_severity: self.min_severity.map(SeverityArg::level),

@@ -13,3 +13,4 @@ mod registry;
 mod rules;
 mod unix;
 mod windows_depth;
+mod torture;
