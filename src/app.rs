@@ -599,7 +599,10 @@ pub fn analyse_bytes(name: &str, bytes: Vec<u8>, limits: Limits) -> EvidenceResu
             "",
             "evidence",
             "",
-            format!("analysis of this evidence crashed (bug): {}", panic_message(&panic)),
+            format!(
+                "analysis of this evidence crashed (bug): {}",
+                panic_message(&panic)
+            ),
         );
     }
     run.out

@@ -60,29 +60,11 @@ impl Collector for CronCollector {
             read_crontab(ctx, &users, &f, CronKind::System, flavor, "linux.cron");
         }
         if let Some(d) = resolve(ctx.fs, &root, "etc/cron.d") {
-            for n in files_in(ctx, &d) {
-                read_crontab(
-                    ctx,
-                    &users,
-                    &join(&d, &n),
-                    CronKind::CronD,
-                    flavor,
-                    "linux.cron",
-                );
-            }
+            read_crontab_dir(ctx, &users, &d, CronKind::CronD, flavor, "linux.cron");
         }
         for spool in ["var/spool/cron/crontabs", "var/spool/cron"] {
             if let Some(d) = resolve(ctx.fs, &root, spool) {
-                for n in files_in(ctx, &d) {
-                    read_crontab(
-                        ctx,
-                        &users,
-                        &join(&d, &n),
-                        CronKind::Spool,
-                        flavor,
-                        "linux.cron",
-                    );
-                }
+                read_crontab_dir(ctx, &users, &d, CronKind::Spool, flavor, "linux.cron");
             }
         }
         for folder in ["cron.hourly", "cron.daily", "cron.weekly", "cron.monthly"] {
@@ -166,6 +148,20 @@ fn would_load(rec: &mut Record, flavor: CronFlavor, deb: Vec<String>, cro: Vec<S
         crate::reconcile::flag(rec, "not-loaded", applies.join("; "));
     }
     applies.is_empty()
+}
+
+/// Reads every crontab file of a folder (cron.d or a spool).
+pub fn read_crontab_dir(
+    ctx: &mut Ctx<'_>,
+    users: &Users,
+    dir: &str,
+    kind: CronKind,
+    flavor: CronFlavor,
+    artifact: &'static str,
+) {
+    for n in files_in(ctx, dir) {
+        read_crontab(ctx, users, &join(dir, &n), kind, flavor, artifact);
+    }
 }
 
 /// Reads one crontab file into records (one per job or invalid line).

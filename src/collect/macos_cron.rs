@@ -2,8 +2,8 @@
 //! and at jobs in `/usr/lib/cron/jobs` → `/private/var/at/jobs`.
 
 use super::linux_at::read_at_dir;
-use super::linux_cron::{read_crontab, CronKind};
-use super::unix::{files_in, CronFlavor, Users};
+use super::linux_cron::{read_crontab, read_crontab_dir, CronKind};
+use super::unix::{CronFlavor, Users};
 use super::{Collector, Ctx};
 use crate::fs::{join, resolve, FileKind};
 use crate::target::Os;
@@ -54,16 +54,14 @@ impl Collector for MacCronCollector {
             };
             if let Some(d) = resolve(ctx.fs, &root, tabs) {
                 if !skip(ctx, &d, tabs) {
-                    for n in files_in(ctx, &d) {
-                        read_crontab(
-                            ctx,
-                            &users,
-                            &join(&d, &n),
-                            CronKind::Spool,
-                            CronFlavor::Unknown,
-                            "macos.cron",
-                        );
-                    }
+                    read_crontab_dir(
+                        ctx,
+                        &users,
+                        &d,
+                        CronKind::Spool,
+                        CronFlavor::Unknown,
+                        "macos.cron",
+                    );
                 }
             }
             if let Some(d) = resolve(ctx.fs, &root, jobs) {

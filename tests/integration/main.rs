@@ -11,6 +11,6 @@ mod filesystems;
 mod output;
 mod registry;
 mod rules;
+mod torture;
 mod unix;
 mod windows_depth;
-mod torture;

@@ -28,7 +28,11 @@ fn mutate(base: &[u8], rng: &mut Rng) -> Vec<u8> {
         let flips = 1 + rng.below(64);
         let hot = v.len().min(1 << 20);
         for _ in 0..flips {
-            let i = if rng.below(4) == 0 { rng.below(v.len()) } else { rng.below(hot) };
+            let i = if rng.below(4) == 0 {
+                rng.below(v.len())
+            } else {
+                rng.below(hot)
+            };
             v[i] ^= 1 << rng.below(8);
         }
     }
@@ -41,11 +45,21 @@ fn mutate(base: &[u8], rng: &mut Rng) -> Vec<u8> {
 
 #[test]
 fn mutated_images_never_panic() {
-    let n: usize = std::env::var("TASKTRAIL_TORTURE").ok().and_then(|v| v.parse().ok()).unwrap_or(6);
+    let n: usize = std::env::var("TASKTRAIL_TORTURE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     let mut total = 0;
     let mut with_problems = 0;
-    for img in ["ntfs.img", "gpt-disk.img", "mbr-disk.img", "debian.img", "rhel.img", "scenarios.img"] {
+    for img in [
+        "ntfs.img",
+        "gpt-disk.img",
+        "mbr-disk.img",
+        "debian.img",
+        "rhel.img",
+        "scenarios.img",
+    ] {
         let base = std::fs::read(root().join("testdata/images").join(img)).unwrap();
         for i in 0..n {
             let m = mutate(&base, &mut rng);
