@@ -129,6 +129,12 @@ pub fn meaning(channel: &str, id: u32) -> &'static str {
     }
 }
 
+/// The text of a named EventData field, empty when the record lacks it (fuzzing found that
+/// indexing a map by a missing name panics; a damaged log must not stop the scan).
+fn field(data: &Map<String, Value>, name: &str) -> String {
+    data.get(name).map(s).unwrap_or_default()
+}
+
 fn s(v: &Value) -> String {
     match v {
         Value::String(x) => x.clone(),
@@ -195,25 +201,25 @@ pub fn scan(bytes: Vec<u8>) -> Result<LogScan, String> {
         }
         match (channel.as_str(), id) {
             ("Security", 4624) => out.logons.push(Logon {
-                logon_id: s(&data["TargetLogonId"]),
-                logon_type: s(&data["LogonType"]),
+                logon_id: field(&data, "TargetLogonId"),
+                logon_type: field(&data, "LogonType"),
                 user: format!(
                     "{}\\{}",
-                    s(&data["TargetDomainName"]),
-                    s(&data["TargetUserName"])
+                    field(&data, "TargetDomainName"),
+                    field(&data, "TargetUserName")
                 ),
-                ip: s(&data["IpAddress"]),
+                ip: field(&data, "IpAddress"),
                 time,
             }),
             ("Security", 5145) => out.shares.push(ShareAccess {
-                logon_id: s(&data["SubjectLogonId"]),
-                share: s(&data["ShareName"]),
-                target: s(&data["RelativeTargetName"]),
-                ip: s(&data["IpAddress"]),
+                logon_id: field(&data, "SubjectLogonId"),
+                share: field(&data, "ShareName"),
+                target: field(&data, "RelativeTargetName"),
+                ip: field(&data, "IpAddress"),
                 user: format!(
                     "{}\\{}",
-                    s(&data["SubjectDomainName"]),
-                    s(&data["SubjectUserName"])
+                    field(&data, "SubjectDomainName"),
+                    field(&data, "SubjectUserName")
                 ),
                 time,
             }),

@@ -195,3 +195,50 @@ fn logs_inside_a_windows_root_and_deleted_task() {
     let files: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.get("path")).collect();
     assert_eq!(files.len(), 4, "{files:?}");
 }
+
+/// Regression (found by the `event_log` fuzz target): a 4624 logon record whose template no
+/// longer names `TargetLogonId` panicked the scan. The record must be read with the field empty,
+/// the 4702 beside it still reported, and only the remote-logon link lost.
+#[test]
+fn logon_record_missing_a_field_is_read() {
+    let mut bytes = std::fs::read(
+        corpus().join("EVTX-ATTACK-SAMPLES/remote_task_update_4624_4702_same_logonid.evtx"),
+    )
+    .unwrap();
+    let from: Vec<u8> = "TargetLogonId"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let to: Vec<u8> = "TargetLogonIX"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let mut renamed = 0;
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if bytes[i..i + from.len()] == from[..] {
+            bytes[i..i + from.len()].copy_from_slice(&to);
+            renamed += 1;
+        }
+        i += 1;
+    }
+    assert!(renamed > 0);
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("Security.evtx");
+    std::fs::write(&log, &bytes).unwrap();
+    let out = scan_csv(s(&log));
+    assert!(out.code <= 1, "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    let rows = parse_csv(&out.stdout);
+    let u = row_at(&rows, "\\LMST", "Event Logged (4702 Task Updated)");
+    assert_eq!(
+        u.get("command"),
+        "cmd.exe /c echo testing > c:\\users\\public\\out.txt"
+    );
+    assert!(flags(u).contains(&"task-content-changed"), "{:?}", flags(u));
+    assert!(
+        !flags(u).contains(&"remote-task-creation"),
+        "{:?}",
+        flags(u)
+    );
+}
