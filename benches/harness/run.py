@@ -3,6 +3,7 @@
 build.sh and writes docs/benchmarks.md: median wall time, peak RSS and bytes read.
 
 Usage: run.py [--runs N] [--peer-runs N] [--no-peers] [--reuse-peers] [--plaso-max-gib G]
+              [--plaso-timeout SECS]
 
 Bytes read are the process's rchar (/proc/<pid>/io, sampled until it exits); peak RSS is
 ru_maxrss from wait4. tasktrail's own count of bytes read from the evidence (--stats) is
@@ -23,8 +24,9 @@ WORK = os.environ.get("BENCH_WORK", os.path.join(ROOT, "bench-work"))
 BIN = os.path.join(ROOT, "target", "release", "tasktrail")
 
 
-def measure(cmd, stdout=subprocess.DEVNULL):
-    """(seconds, peak RSS KiB, bytes read) of one run."""
+def measure(cmd, stdout=subprocess.DEVNULL, timeout=None):
+    """(seconds, peak RSS KiB, bytes read) of one run; with a timeout the process is killed
+    once it has run that long, and the caller sees seconds >= timeout."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     rchar = 0
@@ -38,6 +40,10 @@ def measure(cmd, stdout=subprocess.DEVNULL):
             pass
         pid, status, ru = os.wait4(p.pid, os.WNOHANG)
         if pid:
+            break
+        if timeout and time.perf_counter() - t0 > timeout:
+            p.kill()
+            _, status, ru = os.wait4(p.pid, 0)
             break
         time.sleep(0.01)
     return time.perf_counter() - t0, ru.ru_maxrss, rchar
@@ -57,16 +63,20 @@ def tasktrail_bytes(img):
     return 0, 0, 0
 
 
-def plaso(img, tmp):
+def plaso(img, tmp, timeout):
+    """plaso's (seconds, RSS, bytes, stopped): stopped is true when log2timeline was killed at
+    the timeout, so the time is a lower bound."""
     store = os.path.join(tmp, "bench.plaso")
     if os.path.exists(store):
         os.remove(store)
     t1, r1, b1 = measure(["log2timeline", "--unattended", "--quiet", "--status_view", "none",
                           "--parsers", "winjob,winreg/windows_task_cache,winevtx,cron,syslog,plist",
-                          "--storage_file", store, img])
+                          "--storage_file", store, img], timeout=timeout)
+    if t1 >= timeout:
+        return t1, r1, b1, True
     t2, r2, b2 = measure(["psort", "--unattended", "--quiet", "--status_view", "none", "-o", "dynamic",
                           "-w", os.path.join(tmp, "bench.csv"), store])
-    return t1 + t2, max(r1, r2), b1 + b2
+    return t1 + t2, max(r1, r2), b1 + b2, False
 
 
 def machine():
@@ -96,6 +106,7 @@ def main():
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--reuse-peers", action="store_true", help="keep the peers' numbers of the last run")
     ap.add_argument("--plaso-max-gib", type=float, default=4.0)
+    ap.add_argument("--plaso-timeout", type=float, default=1800.0, help="stop log2timeline after this many seconds")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     a = ap.parse_args()
     peers_file = os.path.join(WORK, "peers.json")
@@ -117,7 +128,7 @@ def main():
             runs = [measure(["target-query", "-q", "-j", *dq, img]) for _ in range(a.peer_runs)]
             peers[label]["dissect"] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs))
             if label.startswith("win") and os.path.getsize(img) <= a.plaso_max_gib * 2**30:
-                peers[label]["plaso"] = plaso(img, WORK)
+                peers[label]["plaso"] = plaso(img, WORK, a.plaso_timeout)
         row.update(peers.get(label, {}))
         rows.append(row)
         print(label, row, file=sys.stderr)
@@ -129,10 +140,13 @@ def main():
     def fmt(v, base=None):
         if not v:
             return "not run"
-        t, rss, rchar = v
+        t, rss, rchar = v[:3]
+        stopped = len(v) > 3 and v[3]
         s = f"{t:.3f} s, {rss / 1024:.1f} MiB, {rchar / 1e6:.1f} MB read"
+        if stopped:
+            s = f"> {t:.0f} s (stopped unfinished), {rss / 1024:.1f} MiB, {rchar / 1e6:.1f} MB read"
         if base:
-            s += f" ({t / base:.0f}x)"
+            s += f" ({'> ' if stopped else ''}{t / base:.0f}x)"
         return s
 
     lines = [
@@ -151,7 +165,8 @@ def main():
         "`testdata/trees/debian`.",
         "- Peers run: `target-query -q -j -f tasks` (Windows) / `-f cronjobs,services` (Debian); plaso "
         "`log2timeline --parsers winjob,winreg/windows_task_cache,winevtx,cron,syslog,plist` then `psort -o dynamic` "
-        "(only on images up to --plaso-max-gib; the 64 GiB one is skipped).",
+        "(only on images up to --plaso-max-gib; the 64 GiB one is skipped; log2timeline is stopped after --plaso-timeout "
+        "seconds and its time shown as a lower bound).",
         "- Each cell: wall time, peak RSS, bytes read by the process (rchar); the ratio is the peer's time over tasktrail's.",
         "",
         "| image | tasktrail | dissect.target | plaso | records | tasktrail: evidence bytes read / artifact bytes |",

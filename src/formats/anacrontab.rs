@@ -90,7 +90,9 @@ pub fn parse(text: &str) -> Anacrontab {
 /// The `YYYYMMDD` day of an anacron stamp file.
 pub fn parse_stamp(text: &str) -> Option<jiff::civil::Date> {
     let t = text.trim();
-    if t.len() < 8 || !t[..8].chars().all(|c| c.is_ascii_digit()) {
+    // Byte test first: a stamp damaged into multi-byte text must not be sliced mid-character
+    // (a fuzz finding).
+    if t.len() < 8 || !t.as_bytes()[..8].iter().all(u8::is_ascii_digit) {
         return None;
     }
     jiff::civil::Date::new(
@@ -117,5 +119,7 @@ mod tests {
         assert_eq!(a.invalid, vec![(9, "broken line".to_string())]);
         assert_eq!(parse_stamp("20231114\n").unwrap().to_string(), "2023-11-14");
         assert_eq!(parse_stamp("2023111"), None);
+        assert_eq!(parse_stamp("# \u{45a}\u{fffd}\u{fffd}/anacrontab"), None);
+        assert_eq!(parse_stamp("2023111\u{e9}"), None);
     }
 }
