@@ -8,7 +8,7 @@ use crate::problem::{Level, Problem};
 use crate::record::Record;
 use crate::record::Severity;
 use crate::target::{find_targets, Target};
-use crate::timeline::{rows_of, sort_rows, CsvSink, JsonlSink, Origin, Row, Sink, Summary};
+use crate::timeline::{compare_rows, rows_of, CsvSink, JsonlSink, Origin, Row, Sink, Summary};
 use crate::volume::{find_volumes, fs_signature};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -180,7 +180,9 @@ pub struct Stats {
     /// Registry keys copied out of hives.
     pub registry_keys: u64,
     /// Milliseconds per stage: `open` (container, volumes, file systems), each collector id,
-    /// `rules` (cross-check and rules).
+    /// `rules` (cross-check and rules). Written only with `--stats`: times differ from run to
+    /// run, and the timeline must be byte-identical for the same evidence.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub stages_ms: std::collections::BTreeMap<String, f64>,
 }
 
@@ -631,20 +633,48 @@ pub fn analyse(plan: &Plan) -> Outcome {
         overall.inc(1);
         r
     };
-    let results: Vec<EvidenceResult> = match rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.jobs.max(1))
-        .build()
-    {
-        Ok(pool) if plan.jobs > 1 => pool.install(|| plan.evidence.par_iter().map(one).collect()),
-        _ => plan.evidence.iter().map(one).collect(),
-    };
-    overall.finish_and_clear();
-    merge(plan, results)
+    in_pool(plan.jobs, || {
+        let results: Vec<EvidenceResult> = plan.evidence.par_iter().map(one).collect();
+        overall.finish_and_clear();
+        merge(plan, results)
+    })
 }
 
-/// Merges per-evidence results, in the order the evidence was given.
+/// Runs `f` on a pool of `jobs` threads, so that every parallel step of a run (analysis, row
+/// building, sorting, rendering) honours `--jobs`.
+fn in_pool<R: Send>(jobs: usize, f: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+    {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
+/// Merges per-evidence results, in the order the evidence was given. Rows are built per
+/// evidence in parallel (on the current rayon pool) and sorted in parallel; the result does not
+/// depend on the number of threads.
 pub fn merge(plan: &Plan, results: Vec<EvidenceResult>) -> Outcome {
-    let mut out = Outcome::default();
+    use rayon::prelude::*;
+    let wanted = |rec: &Record| {
+        plan.min_severity
+            .is_none_or(|m| rec.severity.is_some_and(|s| s >= m))
+    };
+    let rows: Vec<Vec<Row>> = results
+        .par_iter()
+        .map(|r| {
+            r.records
+                .iter()
+                .filter(|(_, rec)| wanted(rec))
+                .flat_map(|(origin, rec)| rows_of(rec, origin))
+                .collect()
+        })
+        .collect();
+    let mut out = Outcome {
+        rows: rows.into_iter().flatten().collect(),
+        ..Outcome::default()
+    };
     let mut all: Vec<(Origin, Record)> = Vec::new();
     for mut r in results {
         out.summary.evidence += 1;
@@ -662,6 +692,9 @@ pub fn merge(plan: &Plan, results: Vec<EvidenceResult>) -> Outcome {
             stats: r.stats.clone(),
             ..EvidenceSummary::default()
         };
+        if !plan.stats {
+            s.stats.stages_ms.clear();
+        }
         for (_, rec) in &r.records {
             s.records += 1;
             *s.by_artifact.entry(rec.artifact.to_string()).or_default() += 1;
@@ -675,16 +708,7 @@ pub fn merge(plan: &Plan, results: Vec<EvidenceResult>) -> Outcome {
     }
     out.summary.records = all.len();
     out.max_severity = all.iter().filter_map(|(_, r)| r.severity).max();
-    for (origin, rec) in &all {
-        if plan
-            .min_severity
-            .is_some_and(|m| rec.severity.is_none_or(|s| s < m))
-        {
-            continue;
-        }
-        out.rows.extend(rows_of(rec, origin));
-    }
-    sort_rows(&mut out.rows);
+    out.rows.par_sort_by(compare_rows);
     out.summary.rows = out.rows.len();
     out.summary.errors = out
         .problems
@@ -736,13 +760,17 @@ fn write_atomic(
 
 fn write_timeline(w: &mut dyn std::io::Write, plan: &Plan, out: &Outcome) -> std::io::Result<()> {
     let mut sink: Box<dyn Sink + '_> = match plan.format {
+        Format::Csv => Box::new(CsvSink::new(&mut *w, plan.neutralize)),
+        Format::Jsonl => Box::new(JsonlSink::new(&mut *w)),
+    };
+    sink.begin()?;
+    sink.flush()?;
+    drop(sink);
+    write_rows(w, plan, &out.rows)?;
+    let mut sink: Box<dyn Sink + '_> = match plan.format {
         Format::Csv => Box::new(CsvSink::new(w, plan.neutralize)),
         Format::Jsonl => Box::new(JsonlSink::new(w)),
     };
-    sink.begin()?;
-    for r in &out.rows {
-        sink.row(r)?;
-    }
     for p in &out.problems {
         sink.problem(p)?;
     }
@@ -750,6 +778,35 @@ fn write_timeline(w: &mut dyn std::io::Write, plan: &Plan, out: &Outcome) -> std
         sink.evidence_summary(e)?;
     }
     sink.finish(&out.summary)
+}
+
+/// Writes the rows in order, rendering them in parallel: each chunk of 256 rows by its own sink
+/// over a buffer, at most 64 chunks held at a time so memory stays bounded on huge timelines.
+/// The bytes are the same as one sink writing every row.
+fn write_rows(w: &mut dyn std::io::Write, plan: &Plan, rows: &[Row]) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 256;
+    let render = |chunk: &[Row]| -> std::io::Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(chunk.len() * 1024);
+        {
+            let mut sink: Box<dyn Sink + '_> = match plan.format {
+                Format::Csv => Box::new(CsvSink::new(&mut buf, plan.neutralize)),
+                Format::Jsonl => Box::new(JsonlSink::new(&mut buf)),
+            };
+            for r in chunk {
+                sink.row(r)?;
+            }
+            sink.flush()?;
+        }
+        Ok(buf)
+    };
+    for window in rows.chunks(CHUNK * 64) {
+        let parts: Vec<std::io::Result<Vec<u8>>> = window.par_chunks(CHUNK).map(render).collect();
+        for part in parts {
+            w.write_all(&part?)?;
+        }
+    }
+    Ok(())
 }
 
 fn write_problems(w: &mut dyn std::io::Write, out: &Outcome) -> std::io::Result<()> {
@@ -768,11 +825,10 @@ fn write_problems(w: &mut dyn std::io::Write, out: &Outcome) -> std::io::Result<
 pub fn run(plan: &Plan) -> Result<i32, FatalError> {
     plan.validate()?;
     let out = analyse(plan);
-    if let Some(dir) = &plan.out_dir {
-        write_per_evidence(plan, &out, dir)?;
-    } else {
-        write_main(plan, &out)?;
-    }
+    in_pool(plan.jobs, || match &plan.out_dir {
+        Some(dir) => write_per_evidence(plan, &out, dir),
+        None => write_main(plan, &out),
+    })?;
     if let Some(p) = &plan.problems {
         write_atomic(p, |w| write_problems(w, &out))?;
     }

@@ -88,6 +88,10 @@ impl<W: Write> Sink for CsvSink<W> {
     fn finish(&mut self, _summary: &Summary) -> std::io::Result<()> {
         self.out.flush()
     }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]

@@ -69,4 +69,8 @@ impl<W: Write> Sink for JsonlSink<W> {
         self.typed("summary", v)?;
         self.out.flush()
     }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }

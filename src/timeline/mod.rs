@@ -143,17 +143,21 @@ pub fn rows_of(rec: &Record, origin: &Origin) -> Vec<Row> {
 /// Sorts rows by time (rows without time first), then by stable text keys, so that the same
 /// evidence always gives byte-identical output.
 pub fn sort_rows(rows: &mut [Row]) {
-    rows.sort_by(|a, b| {
-        a.sort_time
-            .cmp(&b.sort_time)
-            .then_with(|| a.evidence.cmp(&b.evidence))
-            .then_with(|| a.volume.cmp(&b.volume))
-            .then_with(|| a.artifact.cmp(&b.artifact))
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.path.cmp(&b.path))
-            .then_with(|| a.timestamp_desc.cmp(&b.timestamp_desc))
-            .then_with(|| a.command.cmp(&b.command))
-    });
+    rows.sort_by(compare_rows);
+}
+
+/// The timeline order: time (rows without one last), then evidence, volume, artifact, name, path,
+/// meaning and command, so that equal inputs always give byte-identical output.
+pub fn compare_rows(a: &Row, b: &Row) -> std::cmp::Ordering {
+    a.sort_time
+        .cmp(&b.sort_time)
+        .then_with(|| a.evidence.cmp(&b.evidence))
+        .then_with(|| a.volume.cmp(&b.volume))
+        .then_with(|| a.artifact.cmp(&b.artifact))
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.path.cmp(&b.path))
+        .then_with(|| a.timestamp_desc.cmp(&b.timestamp_desc))
+        .then_with(|| a.command.cmp(&b.command))
 }
 
 /// Run totals for the end-of-run summary.
@@ -193,6 +197,9 @@ pub trait Sink {
     }
     /// The end: the run summary; flushes.
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()>;
+    /// Pushes buffered output to the writer without ending the stream (rows are rendered in
+    /// parallel chunks, each by its own sink over a buffer).
+    fn flush(&mut self) -> std::io::Result<()>;
 }
 
 /// Escapes control characters (C0, DEL, C1 and the bidi overrides) so that no text from evidence
