@@ -46,7 +46,6 @@ impl<W: Write> Sink for CsvSink<W> {
     }
 
     fn row(&mut self, row: &Row) -> std::io::Result<()> {
-        let details = serde_json::to_string(&row.details).map_err(std::io::Error::other)?;
         let cells = [
             &row.datetime,
             &row.timestamp_desc,
@@ -64,7 +63,7 @@ impl<W: Write> Sink for CsvSink<W> {
             &row.flags,
             &row.severity,
             &row.technique,
-            &details,
+            row.details.as_str(),
         ];
         let out: Vec<String> = cells
             .iter()

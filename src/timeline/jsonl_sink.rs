@@ -44,8 +44,8 @@ impl<W: Write> Sink for JsonlSink<W> {
     }
 
     fn row(&mut self, row: &Row) -> std::io::Result<()> {
-        let v = serde_json::to_value(row).map_err(std::io::Error::other)?;
-        self.line(&v)
+        serde_json::to_writer(&mut self.out, row).map_err(std::io::Error::other)?;
+        self.out.write_all(b"\n")
     }
 
     fn problem(&mut self, p: &Problem) -> std::io::Result<()> {

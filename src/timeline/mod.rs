@@ -70,9 +70,45 @@ pub struct Row {
     /// ATT&CK id.
     pub technique: String,
     /// Every parsed field.
-    pub details: Value,
+    pub details: Details,
     #[serde(skip)]
     sort_time: Option<Time>,
+}
+
+/// The `details` of a record as compact JSON text, made once per record and shared by all its
+/// rows: a task with many instants has many rows, and copying or re-serialising a large details
+/// object for each one was most of the cost of building a timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Details(std::sync::Arc<str>);
+
+impl Details {
+    /// Serialises a details map once.
+    pub fn new(map: &serde_json::Map<String, Value>) -> Self {
+        Details(
+            serde_json::to_string(map)
+                .unwrap_or_else(|_| "{}".into())
+                .into(),
+        )
+    }
+
+    /// The JSON text (the CSV cell).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Parsed back into a value (for callers of the library that inspect rows).
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+impl Serialize for Details {
+    /// Embeds the stored JSON as it is (an object in JSONL), without rebuilding it.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
 }
 
 /// Where a record was found: the evidence and volume columns plus the OS.
@@ -120,7 +156,7 @@ pub fn rows_of(rec: &Record, origin: &Origin) -> Vec<Row> {
             .map(|s| s.name().to_string())
             .unwrap_or_default(),
         technique: rec.technique.to_string(),
-        details: Value::Object(rec.details.clone()),
+        details: Details::new(&rec.details),
         sort_time: None,
     };
     if groups.is_empty() {
@@ -231,6 +267,32 @@ fn needs_escape(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn details_are_serialised_once_and_embedded_raw() {
+        let mut m = serde_json::Map::new();
+        m.insert("sd_present".into(), Value::Bool(false));
+        m.insert(
+            "actions".into(),
+            serde_json::json!([{"type": "exec", "args": "/c \u{1b}x"}]),
+        );
+        let d = Details::new(&m);
+        assert_eq!(
+            d.as_str(),
+            r#"{"sd_present":false,"actions":[{"type":"exec","args":"/c \u001bx"}]}"#
+        );
+        assert_eq!(d.to_value(), Value::Object(m));
+        let copy = d.clone();
+        assert!(std::sync::Arc::ptr_eq(&d.0, &copy.0));
+        #[derive(Serialize)]
+        struct Wrap {
+            details: Details,
+        }
+        assert_eq!(
+            serde_json::to_string(&Wrap { details: d }).unwrap(),
+            r#"{"details":{"sd_present":false,"actions":[{"type":"exec","args":"/c \u001bx"}]}}"#
+        );
+    }
 
     #[test]
     fn escapes() {
