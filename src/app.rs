@@ -509,19 +509,10 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 /// Analyses one evidence. Nothing here is fatal to the run: evidence that cannot be opened
 /// becomes a `Fatal`-level problem, and a crash while reading it is caught and reported.
 pub fn analyse_one(ev: &Path, limits: Limits, progress: indicatif::ProgressBar) -> EvidenceResult {
-    let evidence = ev.display().to_string();
-    let mut run = Run {
-        evidence: evidence.clone(),
-        limits,
-        out: EvidenceResult {
-            evidence: evidence.clone(),
-            ..EvidenceResult::default()
-        },
-        progress,
-    };
+    let mut run = Run::new(&ev.display().to_string(), limits, progress);
     let counter = Arc::new(AtomicU64::new(0));
     let started = std::time::Instant::now();
-    let result = catch_unwind(AssertUnwindSafe(|| match std::fs::metadata(ev) {
+    run.guarded(|run| match std::fs::metadata(ev) {
         Ok(m) if m.is_dir() => match HostFs::open(ev) {
             Ok(fs) => {
                 run.out.volumes += 1;
@@ -544,19 +535,7 @@ pub fn analyse_one(ev: &Path, limits: Limits, progress: indicatif::ProgressBar) 
             "",
             format!("cannot open: {e}"),
         ),
-    }));
-    if let Err(panic) = result {
-        run.problem(
-            Level::Error,
-            "",
-            "evidence",
-            "",
-            format!(
-                "analysis of this evidence crashed (bug): {}",
-                panic_message(&panic)
-            ),
-        );
-    }
+    });
     let opened = !run.out.problems.iter().any(|p| p.level == Level::Fatal);
     if opened && run.out.filesystems == 0 {
         run.problem(
@@ -584,30 +563,41 @@ pub fn analyse_one(ev: &Path, limits: Limits, progress: indicatif::ProgressBar) 
 
 /// Analyses a disk or volume image held in memory (fuzzing, tests): the same stages as a file.
 pub fn analyse_bytes(name: &str, bytes: Vec<u8>, limits: Limits) -> EvidenceResult {
-    let mut run = Run {
-        evidence: name.to_string(),
-        limits,
-        out: EvidenceResult {
-            evidence: name.to_string(),
-            ..EvidenceResult::default()
-        },
-        progress: indicatif::ProgressBar::hidden(),
-    };
+    let mut run = Run::new(name, limits, indicatif::ProgressBar::hidden());
     let disk: SharedReader = Arc::new(crate::evidence::MemReader(bytes));
-    let result = catch_unwind(AssertUnwindSafe(|| run.analyse_disk(disk)));
-    if let Err(panic) = result {
-        run.problem(
-            Level::Error,
-            "",
-            "evidence",
-            "",
-            format!(
-                "analysis of this evidence crashed (bug): {}",
-                panic_message(&panic)
-            ),
-        );
-    }
+    run.guarded(|run| run.analyse_disk(disk));
     run.out
+}
+
+impl Run {
+    fn new(evidence: &str, limits: Limits, progress: indicatif::ProgressBar) -> Run {
+        Run {
+            evidence: evidence.to_string(),
+            limits,
+            out: EvidenceResult {
+                evidence: evidence.to_string(),
+                ..EvidenceResult::default()
+            },
+            progress,
+        }
+    }
+
+    /// Runs one whole analysis; a panic in it becomes the problem "crashed (bug)" and what was
+    /// found before it is kept.
+    fn guarded(&mut self, f: impl FnOnce(&mut Run)) {
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| f(self))) {
+            self.problem(
+                Level::Error,
+                "",
+                "evidence",
+                "",
+                format!(
+                    "analysis of this evidence crashed (bug): {}",
+                    panic_message(&panic)
+                ),
+            );
+        }
+    }
 }
 
 /// Analyses every evidence of the plan (in parallel with `jobs` threads; the result does not
