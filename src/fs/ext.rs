@@ -45,12 +45,11 @@ fn check_superblock(volume: &dyn ReadAt) -> Result<(), String> {
     }
     let incompat = u32_at(&sb, 0x60);
     let is64 = incompat & 0x80 != 0;
-    let blocks = u32_at(&sb, 4) as u64
-        | if is64 {
-            (u32_at(&sb, 0x150) as u64) << 32
-        } else {
-            0
-        };
+    // ext4-view takes the high half of the block count whether or not the 64-bit feature is
+    // set, so the check must too (fuzzing found an ext2 superblock with garbage there that
+    // made it reserve 25 GB for descriptors).
+    let blocks = (u32_at(&sb, 4) as u64 | (u32_at(&sb, 0x150) as u64) << 32)
+        .saturating_sub(u32_at(&sb, 20) as u64);
     let per_group = u32_at(&sb, 32) as u64;
     let inodes_per_group = u32_at(&sb, 40) as u64;
     if per_group == 0 || inodes_per_group == 0 {

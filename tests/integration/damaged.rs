@@ -166,3 +166,22 @@ fn corrupt_partition_table_falls_back_to_backup() {
         5
     );
 }
+
+/// Regression (found by the `scan_image` fuzz target): an ext2 superblock (no 64-bit feature)
+/// with garbage in the high half of the block count made ext4-view reserve 25 GB for block
+/// group descriptors and abort the process. It must be refused as a problem instead.
+#[test]
+fn ext2_superblock_with_a_huge_block_count_is_refused() {
+    let mut img = image("rhel.img");
+    let sb = 1024;
+    assert_eq!(img[sb + 0x38..sb + 0x3A], [0x53, 0xEF]);
+    assert_eq!(img[sb + 0x60] & 0x80, 0, "the fixture must not be 64-bit");
+    img[sb + 0x150..sb + 0x154].copy_from_slice(&0x10u32.to_le_bytes());
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("hugecount.img");
+    std::fs::write(&p, &img).unwrap();
+    let out = scan_csv(s(&p));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("block groups"), "{}", out.stderr);
+    assert!(!out.stderr.contains("crashed"), "{}", out.stderr);
+}
