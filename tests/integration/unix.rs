@@ -434,3 +434,18 @@ fn corpus_unix_files() {
     assert_eq!(cron.command(), "/usr/sbin/cron");
     assert_eq!(cron.queue_directories, ["/usr/lib/cron/tabs"]);
 }
+
+/// Regression (found by the `unix_text` fuzz target): a stamp file whose first eight bytes end
+/// inside a multi-byte character panicked the stamp parser; it is simply not a date.
+#[test]
+fn anacron_stamp_with_multibyte_text_is_not_a_date() {
+    let crash = [
+        35u8, 32, 209, 154, 139, 150, 47, 97, 110, 97, 99, 114, 111, 110, 116, 97, 98, 58,
+    ];
+    let text = String::from_utf8_lossy(&crash);
+    assert_eq!(anacrontab::parse_stamp(&text), None);
+    assert_eq!(
+        anacrontab::parse_stamp("20240229\n").map(|d| d.to_string()),
+        Some("2024-02-29".to_string())
+    );
+}
