@@ -46,4 +46,6 @@ fuzz SECS="600":
 
 # Mutated-image sweep: 1,000 bit-flipped or truncated copies of each test image, no panic allowed.
 torture:
-    TASKTRAIL_TORTURE=1000 cargo test --release --test integration torture -- --nocapture
+    cargo build --release --tests
+    # 8 GiB address-space cap: an allocation sized by hostile evidence fails (and the test with it)
+    ulimit -v 8388608; TASKTRAIL_TORTURE=1000 cargo test --release --test integration torture -- --nocapture

@@ -75,5 +75,21 @@ fn mutated_images_never_panic() {
             with_problems += usize::from(!r.problems.is_empty());
         }
     }
-    eprintln!("torture: {total} mutated images, {with_problems} with problems reported, 0 panics");
+    // Memory stays bounded: the peak resident size of this whole test process (other tests
+    // run beside it) must stay far below what one unchecked length from evidence would ask for.
+    let peak_kib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        });
+    if let Some(kib) = peak_kib {
+        assert!(kib < 2 << 20, "peak RSS {kib} KiB");
+    }
+    eprintln!(
+        "torture: {total} mutated images, {with_problems} with problems reported, 0 panics, peak RSS {} KiB",
+        peak_kib.unwrap_or(0)
+    );
 }
