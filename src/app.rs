@@ -360,10 +360,10 @@ impl Run {
         let kind = fs_signature(reader.as_ref());
         let opened: Result<Box<dyn FileSystem>, String> = match kind {
             Some("ntfs") => NtfsFs::open(reader)
-                .map(|f| Box::new(f) as _)
+                .map(|f| Box::new(crate::fs::GuardedFs(f)) as _)
                 .map_err(|e| e.to_string()),
             Some("ext") => ExtFs::open(reader)
-                .map(|f| Box::new(f) as _)
+                .map(|f| Box::new(crate::fs::GuardedFs(f)) as _)
                 .map_err(|e| e.to_string()),
             Some(other) => {
                 self.problem(

@@ -5,10 +5,12 @@
 //! case rules (NTFS through its $UpCase table).
 
 mod ext;
+mod guard;
 mod host;
 mod ntfs;
 
 pub use self::ext::ExtFs;
+pub use self::guard::GuardedFs;
 pub use self::host::HostFs;
 pub use self::ntfs::NtfsFs;
 
