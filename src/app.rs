@@ -4,7 +4,7 @@
 use crate::collect::{Ctx, Facts, Limits, ALL};
 use crate::evidence::{open_image, Counted, SharedReader, Slice};
 use crate::fs::{ExtFs, FileSystem, HostFs, NtfsFs};
-use crate::problem::{Level, Problem};
+use crate::problem::{panic_message, Level, Problem};
 use crate::record::Record;
 use crate::record::Severity;
 use crate::target::{find_targets, Target};
@@ -326,7 +326,7 @@ impl Run {
                     volume,
                     c.id(),
                     &target.root,
-                    format!("collector crashed (bug): {}", panic_message(&panic)),
+                    format!("collector crashed (bug): {}", panic_message(panic.as_ref())),
                 );
             }
             let level = |notice: bool| if notice { Level::Notice } else { Level::Error };
@@ -481,7 +481,7 @@ impl Run {
                     "",
                     format!(
                         "file system reader crashed (bug): {}",
-                        panic_message(&panic)
+                        panic_message(panic.as_ref())
                     ),
                 );
             }
@@ -497,13 +497,6 @@ fn is_evtx(path: &Path) -> bool {
         .and_then(|mut f| f.read_exact(&mut magic))
         .is_ok()
         && &magic == b"ElfFile\0"
-}
-
-fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// Analyses one evidence. Nothing here is fatal to the run: evidence that cannot be opened
@@ -593,7 +586,7 @@ impl Run {
                 "",
                 format!(
                     "analysis of this evidence crashed (bug): {}",
-                    panic_message(&panic)
+                    panic_message(panic.as_ref())
                 ),
             );
         }
@@ -748,19 +741,21 @@ fn write_atomic(
     result.map_err(err)
 }
 
+/// The sink of the plan's format over `w`.
+fn sink_for<'w>(plan: &Plan, w: impl std::io::Write + 'w) -> Box<dyn Sink + 'w> {
+    match plan.format {
+        Format::Csv => Box::new(CsvSink::new(w, plan.neutralize)),
+        Format::Jsonl => Box::new(JsonlSink::new(w)),
+    }
+}
+
 fn write_timeline(w: &mut dyn std::io::Write, plan: &Plan, out: &Outcome) -> std::io::Result<()> {
-    let mut sink: Box<dyn Sink + '_> = match plan.format {
-        Format::Csv => Box::new(CsvSink::new(&mut *w, plan.neutralize)),
-        Format::Jsonl => Box::new(JsonlSink::new(&mut *w)),
-    };
+    let mut sink = sink_for(plan, &mut *w);
     sink.begin()?;
     sink.flush()?;
     drop(sink);
     write_rows(w, plan, &out.rows)?;
-    let mut sink: Box<dyn Sink + '_> = match plan.format {
-        Format::Csv => Box::new(CsvSink::new(w, plan.neutralize)),
-        Format::Jsonl => Box::new(JsonlSink::new(w)),
-    };
+    let mut sink = sink_for(plan, w);
     for p in &out.problems {
         sink.problem(p)?;
     }
@@ -779,10 +774,7 @@ fn write_rows(w: &mut dyn std::io::Write, plan: &Plan, rows: &[Row]) -> std::io:
     let render = |chunk: &[Row]| -> std::io::Result<Vec<u8>> {
         let mut buf = Vec::with_capacity(chunk.len() * 1024);
         {
-            let mut sink: Box<dyn Sink + '_> = match plan.format {
-                Format::Csv => Box::new(CsvSink::new(&mut buf, plan.neutralize)),
-                Format::Jsonl => Box::new(JsonlSink::new(&mut buf)),
-            };
+            let mut sink = sink_for(plan, &mut buf);
             for r in chunk {
                 sink.row(r)?;
             }

@@ -3,6 +3,15 @@
 
 use serde::Serialize;
 
+/// The text of a caught panic (`&str` or `String` payloads), for the "crashed (bug)" and
+/// damaged-structure problems that crash guards report.
+pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

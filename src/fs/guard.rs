@@ -11,11 +11,7 @@ pub struct GuardedFs<F: FileSystem>(pub F);
 
 fn guarded<T>(path: &str, f: impl FnOnce() -> Result<T, FsError>) -> Result<T, FsError> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| {
-        let why = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
+        let why = crate::problem::panic_message(p.as_ref());
         Err(FsError::Corrupt {
             path: if path.is_empty() {
                 "/".into()
