@@ -122,7 +122,7 @@ fn stats_report() {
         "scan",
         "testdata/images/scenarios.img",
         "-o",
-        "/dev/null",
+        "-",
         "--stats",
         "-q",
     ]);
