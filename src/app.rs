@@ -706,7 +706,10 @@ pub fn merge(plan: &Plan, results: Vec<EvidenceResult>) -> Outcome {
     out
 }
 
-/// Writes a file atomically: into a temporary file beside it, then renamed over it.
+/// Writes a file atomically: into a temporary file beside it, then renamed over it, so a reader
+/// never sees half a timeline. An existing path that is not a regular file (`/dev/null`, a FIFO,
+/// a terminal) is written in place instead: renaming over it would replace the device itself.
+/// A symbolic link is followed, so the file it names is replaced, not the link.
 fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
@@ -714,6 +717,24 @@ fn write_atomic(
     let err = |source| FatalError::Output {
         path: path.display().to_string(),
         source,
+    };
+    let resolved;
+    let path = match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(err)?;
+            let mut w = std::io::BufWriter::new(f);
+            return write(&mut w)
+                .and_then(|_| std::io::Write::flush(&mut w))
+                .map_err(err);
+        }
+        Ok(_) => {
+            resolved = std::fs::canonicalize(path).map_err(err)?;
+            resolved.as_path()
+        }
+        Err(_) => path,
     };
     let dir = path
         .parent()

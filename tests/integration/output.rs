@@ -254,3 +254,52 @@ fn read_only_evidence_is_read_and_left_unchanged() {
     );
     assert_eq!(m2.permissions().mode() & 0o777, 0o444);
 }
+
+#[test]
+fn output_to_a_fifo_is_written_in_place_not_replaced() {
+    // `-o /dev/null` or a named pipe must stay what it is: the atomic rename used for regular
+    // files would replace the device or FIFO with a plain file.
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("timeline.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = tasktrail(&["scan", "testdata/images/rhel.img", "-o", s(&fifo), "-q"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Checked before joining: were the FIFO replaced, the reader would wait forever.
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    let text = reader.join().unwrap();
+    let rows = parse_csv(&text);
+    assert_eq!(rows.len(), 7, "{text}");
+    assert!(rows.iter().any(|r| r.get("artifact") == "linux.at"));
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left beside it");
+}
+
+#[test]
+fn output_through_a_symlink_replaces_the_file_it_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = tmp.path().join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = tasktrail(&["scan", "testdata/images/rhel.img", "-o", s(&link), "-q"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let text = std::fs::read_to_string(&real).unwrap();
+    assert!(text.starts_with("datetime,timestamp_desc,"), "{text}");
+    assert_eq!(parse_csv(&text).len(), 7);
+}
