@@ -612,14 +612,14 @@ pub fn analyse(plan: &Plan) -> Outcome {
     let one = |ev: &PathBuf| {
         let pb = bars.add(indicatif::ProgressBar::new_spinner());
         pb.set_message(format!("{}: open", ev.display()));
-        let r = analyse_one(ev, plan.limits, pb);
+        let r = prepare(plan, analyse_one(ev, plan.limits, pb));
         overall.inc(1);
         r
     };
     in_pool(plan.jobs, || {
-        let results: Vec<EvidenceResult> = plan.evidence.par_iter().map(one).collect();
+        let results: Vec<Prepared> = plan.evidence.par_iter().map(one).collect();
         overall.finish_and_clear();
-        merge(plan, results)
+        merge(results)
     })
 }
 
@@ -635,62 +635,92 @@ fn in_pool<R: Send>(jobs: usize, f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
-/// Merges per-evidence results, in the order the evidence was given. Rows are built per
-/// evidence in parallel (on the current rayon pool) and sorted in parallel; the result does not
-/// depend on the number of threads.
-pub fn merge(plan: &Plan, results: Vec<EvidenceResult>) -> Outcome {
-    use rayon::prelude::*;
+/// One evidence made ready for merging: its rows (sorted), its summary and its problems. Built by
+/// the worker that analysed it, so that the records are turned into rows and freed on that worker
+/// rather than one after another at the end of the run.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// Timeline rows of the records kept by `--min-severity`, sorted.
+    pub rows: Vec<Row>,
+    /// Problems met, in order.
+    pub problems: Vec<Problem>,
+    /// Counts for the summary.
+    pub summary: EvidenceSummary,
+    /// Volumes examined.
+    pub volumes: usize,
+    /// File systems analysed.
+    pub filesystems: usize,
+    /// OS roots found.
+    pub targets: usize,
+    /// Highest severity among all records (before filtering).
+    pub max_severity: Option<Severity>,
+}
+
+/// Turns one evidence's records into sorted rows and counts (see [`Prepared`]).
+pub fn prepare(plan: &Plan, r: EvidenceResult) -> Prepared {
     let wanted = |rec: &Record| {
         plan.min_severity
             .is_none_or(|m| rec.severity.is_some_and(|s| s >= m))
     };
-    let rows: Vec<Vec<Row>> = results
-        .par_iter()
-        .map(|r| {
-            r.records
-                .iter()
-                .filter(|(_, rec)| wanted(rec))
-                .flat_map(|(origin, rec)| rows_of(rec, origin))
-                .collect()
-        })
+    let mut rows: Vec<Row> = r
+        .records
+        .iter()
+        .filter(|(_, rec)| wanted(rec))
+        .flat_map(|(origin, rec)| rows_of(rec, origin))
         .collect();
+    rows.sort_by(compare_rows);
+    let mut s = EvidenceSummary {
+        evidence: r.evidence.clone(),
+        errors: r
+            .problems
+            .iter()
+            .filter(|p| p.level >= Level::Error)
+            .count(),
+        stats: r.stats,
+        ..EvidenceSummary::default()
+    };
+    if !plan.stats {
+        s.stats.stages_ms.clear();
+    }
+    for (_, rec) in &r.records {
+        s.records += 1;
+        *s.by_artifact.entry(rec.artifact.to_string()).or_default() += 1;
+        *s.by_severity
+            .entry(rec.severity.map(|x| x.name()).unwrap_or("none").to_string())
+            .or_default() += 1;
+    }
+    Prepared {
+        rows,
+        problems: r.problems,
+        summary: s,
+        volumes: r.volumes,
+        filesystems: r.filesystems,
+        targets: r.targets,
+        max_severity: r.records.iter().filter_map(|(_, rec)| rec.severity).max(),
+    }
+}
+
+/// Merges prepared evidence, in the order the evidence was given, into one sorted timeline (sorted
+/// in parallel on the current rayon pool; the result does not depend on the number of threads).
+pub fn merge(results: Vec<Prepared>) -> Outcome {
+    use rayon::prelude::*;
     let mut out = Outcome {
-        rows: rows.into_iter().flatten().collect(),
+        rows: Vec::with_capacity(results.iter().map(|r| r.rows.len()).sum()),
         ..Outcome::default()
     };
-    let mut all: Vec<(Origin, Record)> = Vec::new();
     for mut r in results {
         out.summary.evidence += 1;
         out.summary.volumes += r.volumes;
         out.summary.filesystems += r.filesystems;
         out.summary.targets += r.targets;
-        out.summary.bytes_read += r.stats.bytes_read;
-        let mut s = EvidenceSummary {
-            evidence: r.evidence.clone(),
-            errors: r
-                .problems
-                .iter()
-                .filter(|p| p.level >= Level::Error)
-                .count(),
-            stats: r.stats.clone(),
-            ..EvidenceSummary::default()
-        };
-        if !plan.stats {
-            s.stats.stages_ms.clear();
-        }
-        for (_, rec) in &r.records {
-            s.records += 1;
-            *s.by_artifact.entry(rec.artifact.to_string()).or_default() += 1;
-            *s.by_severity
-                .entry(rec.severity.map(|x| x.name()).unwrap_or("none").to_string())
-                .or_default() += 1;
-        }
-        out.per_evidence.push(s);
+        out.summary.bytes_read += r.summary.stats.bytes_read;
+        out.summary.records += r.summary.records;
+        out.max_severity = out.max_severity.max(r.max_severity);
+        out.rows.append(&mut r.rows);
         out.problems.append(&mut r.problems);
-        all.append(&mut r.records);
+        out.per_evidence.push(r.summary);
     }
-    out.summary.records = all.len();
-    out.max_severity = all.iter().filter_map(|(_, r)| r.severity).max();
+    // Each evidence's rows are already in order, so this mostly merges sorted runs.
     out.rows.par_sort_by(compare_rows);
     out.summary.rows = out.rows.len();
     out.summary.errors = out

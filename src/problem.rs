@@ -58,6 +58,6 @@ impl Problem {
             s.push_str(&format!(" {}", self.location));
         }
         s.push_str(&format!(": {}", self.message));
-        crate::timeline::escape_controls(&s)
+        crate::timeline::escape_controls(&s).into_owned()
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{escape_controls, Row, Sink, Summary, COLUMNS};
 use crate::problem::Problem;
+use std::borrow::Cow;
 use std::io::Write;
 
 /// Writes the timeline as CSV.
@@ -31,10 +32,10 @@ impl<W: Write> CsvSink<W> {
 }
 
 /// Prefixes `'` to a cell a spreadsheet would evaluate (`=`, `+`, `-`, `@`, TAB, CR first).
-pub fn neutralize_formula(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
+pub fn neutralize_formula(cell: &str) -> Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
     }
 }
 
@@ -65,19 +66,18 @@ impl<W: Write> Sink for CsvSink<W> {
             &row.technique,
             row.details.as_str(),
         ];
-        let out: Vec<String> = cells
-            .iter()
-            .map(|c| {
-                // Formula check first: a leading TAB/CR is what makes the cell dangerous.
-                let c = if self.neutralize {
-                    neutralize_formula(c)
-                } else {
-                    c.to_string()
-                };
-                escape_controls(&c)
-            })
-            .collect();
-        self.out.write_record(&out).map_err(std::io::Error::from)
+        for c in cells {
+            // Formula check first: a leading TAB/CR is what makes the cell dangerous.
+            let c = if self.neutralize {
+                neutralize_formula(c)
+            } else {
+                Cow::Borrowed(c)
+            };
+            self.out.write_field(escape_controls(&c).as_bytes())?;
+        }
+        self.out
+            .write_record(None::<&[u8]>)
+            .map_err(std::io::Error::from)
     }
 
     fn problem(&mut self, _p: &Problem) -> std::io::Result<()> {

@@ -240,9 +240,12 @@ pub trait Sink {
 
 /// Escapes control characters (C0, DEL, C1 and the bidi overrides) so that no text from evidence
 /// reaches a terminal or spreadsheet as a raw control sequence: `\n`, `\r`, `\t`, `\x1b`, `\u{202e}`.
-pub fn escape_controls(s: &str) -> String {
-    if !s.chars().any(needs_escape) {
-        return s.to_string();
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    // Printable ASCII needs nothing: checked a byte at a time, the common case stays cheap.
+    let plain =
+        |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(needs_escape);
+    if plain(s) {
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -257,7 +260,7 @@ pub fn escape_controls(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn needs_escape(c: char) -> bool {
