@@ -1,7 +1,7 @@
 //! The orchestration loop — the only place that knows every stage: evidence → volume → fs →
 //! target → collectors → timeline.
 
-use crate::collect::{Ctx, Facts, Limits, ALL};
+use crate::collect::{Ctx, Detached, Facts, Limits, ALL};
 use crate::evidence::{open_image, Counted, SharedReader, Slice};
 use crate::fs::{ExtFs, FileSystem, HostFs, NtfsFs};
 use crate::problem::{panic_message, Level, Problem};
@@ -66,6 +66,9 @@ pub struct Outcome {
     pub per_evidence: Vec<EvidenceSummary>,
     /// Highest severity among all records (before `--min-severity` filtering).
     pub max_severity: Option<Severity>,
+    /// Wall time of each run-wide stage in ms (`analyse`, `merge`, `write`), for `--stats`:
+    /// what is left of a batch's time outside the per-evidence work.
+    pub stages_ms: std::collections::BTreeMap<&'static str, f64>,
 }
 
 /// Counts for one evidence: records by artifact and by severity.
@@ -210,6 +213,9 @@ struct Run {
     limits: Limits,
     out: EvidenceResult,
     progress: indicatif::ProgressBar,
+    /// Wall time spent collecting from targets; the rest of an evidence's time is `open`
+    /// (collector stages overlap when parsing is detached, so their sum can exceed it).
+    busy: std::time::Duration,
 }
 
 /// A file system that counts what collectors read through it.
@@ -299,6 +305,7 @@ impl Run {
     }
 
     fn collect_target(&mut self, fs: &dyn FileSystem, volume: &str, target: &Target) {
+        let began = std::time::Instant::now();
         let counting = CountingFs {
             inner: fs,
             files: Default::default(),
@@ -307,34 +314,99 @@ impl Run {
         let fs: &dyn FileSystem = &counting;
         let mut facts = Facts::default();
         let mut records = Vec::new();
-        for c in ALL.iter().filter(|c| c.os() == target.os) {
-            self.progress
-                .set_message(format!("{} {volume}: {}", self.evidence, c.id()));
-            let started = std::time::Instant::now();
-            let mut ctx = Ctx {
-                fs,
-                target,
-                limits: self.limits,
-                records: Vec::new(),
-                problems: Vec::new(),
-                facts: &mut facts,
+        let collectors: Vec<&dyn crate::collect::Collector> = ALL
+            .iter()
+            .copied()
+            .filter(|c| c.os() == target.os)
+            .collect();
+        // What each collector's detached job (if any) produced, and how long it took.
+        type JobOut = (std::thread::Result<Detached>, std::time::Duration);
+        // What each collector put into its context: problems, records, crash, time taken.
+        type Part = (
+            Vec<crate::collect::CollectProblem>,
+            Vec<Record>,
+            Option<String>,
+            std::time::Duration,
+        );
+        let slots: Vec<std::sync::Mutex<Option<JobOut>>> =
+            collectors.iter().map(|_| Default::default()).collect();
+        let mut parts: Vec<Option<Part>> = collectors.iter().map(|_| None).collect();
+        // Collectors that detach work start first, so that their jobs overlap the others' reads.
+        let mut order: Vec<usize> = (0..collectors.len()).collect();
+        order.sort_by_key(|&i| !collectors[i].detaches());
+        // Collectors read the file system one after another on this thread; parsing handed back
+        // as a job runs meanwhile on another worker. Output is put together afterwards in
+        // collector order, so it does not depend on which thread did what.
+        rayon::in_place_scope(|scope| {
+            for &i in &order {
+                let (c, slot) = (collectors[i], &slots[i]);
+                self.progress
+                    .set_message(format!("{} {volume}: {}", self.evidence, c.id()));
+                let started = std::time::Instant::now();
+                let mut ctx = Ctx {
+                    fs,
+                    target,
+                    limits: self.limits,
+                    records: Vec::new(),
+                    problems: Vec::new(),
+                    facts: &mut facts,
+                };
+                let crashed = match catch_unwind(AssertUnwindSafe(|| c.collect_detached(&mut ctx)))
+                {
+                    Ok(Some(job)) => {
+                        scope.spawn(move |_| {
+                            let started = std::time::Instant::now();
+                            let done = catch_unwind(AssertUnwindSafe(job));
+                            let took = started.elapsed();
+                            if let Ok(mut slot) = slot.lock() {
+                                *slot = Some((done, took));
+                            }
+                        });
+                        None
+                    }
+                    Ok(None) => None,
+                    Err(panic) => Some(panic_message(panic.as_ref())),
+                };
+                parts[i] = Some((ctx.problems, ctx.records, crashed, started.elapsed()));
+            }
+        });
+        for ((c, slot), part) in collectors.iter().zip(slots).zip(parts) {
+            let Some((mut problems, mut found, mut crashed, mut took)) = part else {
+                continue;
             };
-            let result = catch_unwind(AssertUnwindSafe(|| c.collect(&mut ctx)));
-            if let Err(panic) = result {
+            match slot.into_inner().ok().flatten() {
+                Some((Ok(done), job_took)) => {
+                    problems.extend(done.problems);
+                    found.extend(done.records);
+                    facts.absorb(done.facts);
+                    took += job_took;
+                }
+                Some((Err(panic), job_took)) => {
+                    crashed = Some(panic_message(panic.as_ref()));
+                    took += job_took;
+                }
+                None => {}
+            }
+            if let Some(message) = crashed {
                 self.problem(
                     Level::Error,
                     volume,
                     c.id(),
                     &target.root,
-                    format!("collector crashed (bug): {}", panic_message(panic.as_ref())),
+                    format!("collector crashed (bug): {message}"),
                 );
             }
             let level = |notice: bool| if notice { Level::Notice } else { Level::Error };
-            for p in ctx.problems {
+            for p in problems {
                 self.problem(level(p.notice), volume, c.id(), &p.location, p.message);
             }
-            records.extend(ctx.records);
-            self.stage(c.id(), started);
+            records.extend(found);
+            *self
+                .out
+                .stats
+                .stages_ms
+                .entry(c.id().to_string())
+                .or_default() += took.as_secs_f64() * 1000.0;
         }
         let started = std::time::Instant::now();
         if target.os == crate::target::Os::Windows {
@@ -353,6 +425,7 @@ impl Run {
         for r in records {
             self.out.records.push((origin.clone(), r));
         }
+        self.busy += began.elapsed();
     }
 
     fn analyse_volume(&mut self, reader: SharedReader, name: &str) {
@@ -539,10 +612,9 @@ pub fn analyse_one(ev: &Path, limits: Limits, progress: indicatif::ProgressBar) 
             "no NTFS or ext2/3/4 file system found anywhere in this evidence (wrong file, encrypted or damaged disk?)".into(),
         );
     }
-    let measured: f64 = run.out.stats.stages_ms.values().sum();
     run.out.stats.stages_ms.insert(
         "open".into(),
-        (started.elapsed().as_secs_f64() * 1000.0 - measured).max(0.0),
+        started.elapsed().saturating_sub(run.busy).as_secs_f64() * 1000.0,
     );
     let image_bytes = counter.load(Ordering::Relaxed);
     run.out.stats.bytes_read = if image_bytes > 0 {
@@ -572,6 +644,7 @@ impl Run {
                 ..EvidenceResult::default()
             },
             progress,
+            busy: std::time::Duration::ZERO,
         }
     }
 
@@ -617,9 +690,18 @@ pub fn analyse(plan: &Plan) -> Outcome {
         r
     };
     in_pool(plan.jobs, || {
+        let started = std::time::Instant::now();
         let results: Vec<Prepared> = plan.evidence.par_iter().map(one).collect();
         overall.finish_and_clear();
-        merge(results)
+        let analysed = started.elapsed();
+        let mut out = merge(results);
+        out.stages_ms
+            .insert("analyse", analysed.as_secs_f64() * 1000.0);
+        out.stages_ms.insert(
+            "merge",
+            (started.elapsed() - analysed).as_secs_f64() * 1000.0,
+        );
+        out
     })
 }
 
@@ -857,7 +939,8 @@ fn write_problems(w: &mut dyn std::io::Write, out: &Outcome) -> std::io::Result<
 /// the summary on stderr. Returns the exit code (0, 1 or 2).
 pub fn run(plan: &Plan) -> Result<i32, FatalError> {
     plan.validate()?;
-    let out = analyse(plan);
+    let mut out = analyse(plan);
+    let started = std::time::Instant::now();
     in_pool(plan.jobs, || match &plan.out_dir {
         Some(dir) => write_per_evidence(plan, &out, dir),
         None => write_main(plan, &out),
@@ -865,6 +948,8 @@ pub fn run(plan: &Plan) -> Result<i32, FatalError> {
     if let Some(p) = &plan.problems {
         write_atomic(p, |w| write_problems(w, &out))?;
     }
+    out.stages_ms
+        .insert("write", started.elapsed().as_secs_f64() * 1000.0);
     if !plan.quiet {
         eprint!("{}", report(&out));
     }
@@ -919,6 +1004,7 @@ fn write_per_evidence(plan: &Plan, out: &Outcome, dir: &Path) -> Result<(), Fata
                 ..Summary::default()
             },
             max_severity: None,
+            stages_ms: Default::default(),
         };
         write_atomic(&dir.join(name), |w| write_timeline(w, plan, &sub))?;
     }
@@ -991,6 +1077,14 @@ pub fn stats_report(out: &Outcome) -> String {
             stages.join(", ")
         )));
         s.push('\n');
+    }
+    if !out.stages_ms.is_empty() {
+        let stages: Vec<String> = out
+            .stages_ms
+            .iter()
+            .map(|(k, v)| format!("{k} {v:.1} ms"))
+            .collect();
+        s.push_str(&format!("stats run: {}\n", stages.join(", ")));
     }
     s
 }

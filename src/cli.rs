@@ -74,7 +74,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub out_dir: Option<PathBuf>,
     /// Print per-evidence work counters on stderr: bytes and files read, registry keys, time per
-    /// stage (also in the JSONL evidence summaries).
+    /// stage (also in the JSONL evidence summaries); then a `stats run:` line with the wall time
+    /// of the run-wide stages (analyse, merge, write).
     #[arg(long)]
     pub stats: bool,
     /// Timeline file; `-` or absent writes to stdout. Files are written atomically.

@@ -95,20 +95,66 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// Records a problem and lets the collector go on.
     pub fn problem(&mut self, location: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(CollectProblem {
-            location: location.into(),
-            message: message.into(),
-            notice: false,
-        });
+        push_problem(&mut self.problems, location.into(), message.into(), false);
     }
 
     /// Records a notice: something worth knowing that is not a failure.
     pub fn notice(&mut self, location: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(CollectProblem {
-            location: location.into(),
-            message: message.into(),
-            notice: true,
-        });
+        push_problem(&mut self.problems, location.into(), message.into(), true);
+    }
+
+    /// Takes in what a detached job produced, as if the collector had done it in place.
+    pub fn absorb(&mut self, d: Detached) {
+        self.records.extend(d.records);
+        self.problems.extend(d.problems);
+        self.facts.absorb(d.facts);
+    }
+}
+
+fn push_problem(to: &mut Vec<CollectProblem>, location: String, message: String, notice: bool) {
+    to.push(CollectProblem {
+        location,
+        message,
+        notice,
+    });
+}
+
+/// What a detached job (see [`Collector::collect_detached`]) produces: what a collector would
+/// have put into its [`Ctx`], made without the file system.
+#[derive(Debug, Default)]
+pub struct Detached {
+    /// Records emitted.
+    pub records: Vec<Record>,
+    /// Problems met.
+    pub problems: Vec<CollectProblem>,
+    /// Facts learnt.
+    pub facts: Facts,
+}
+
+impl Detached {
+    /// Records a problem (as [`Ctx::problem`]).
+    pub fn problem(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        push_problem(&mut self.problems, location.into(), message.into(), false);
+    }
+
+    /// Records a notice (as [`Ctx::notice`]).
+    pub fn notice(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        push_problem(&mut self.problems, location.into(), message.into(), true);
+    }
+}
+
+/// The part of a collector's work that needs no file system, to run on another thread.
+pub type DetachedJob = Box<dyn FnOnce() -> Detached + Send>;
+
+impl Facts {
+    /// Adds what a detached job learnt (names already known are kept).
+    pub fn absorb(&mut self, other: Facts) {
+        for (sid, name) in other.sid_names {
+            self.sid_names.entry(sid).or_insert(name);
+        }
+        self.taskcache_read |= other.taskcache_read;
+        self.tasks_folder_present |= other.tasks_folder_present;
+        self.registry_keys += other.registry_keys;
     }
 }
 
@@ -122,6 +168,22 @@ pub trait Collector: Sync {
     fn describe(&self) -> &'static str;
     /// Reads the target and emits records and problems into `ctx`.
     fn collect(&self, ctx: &mut Ctx<'_>);
+
+    /// As [`Collector::collect`], but a collector whose work is mostly parsing (a SOFTWARE hive of
+    /// tens of MB) reads its files here and returns the parsing as a job, so that it runs on
+    /// another thread while later collectors read the file system. The job's output goes after
+    /// what was put into `ctx`. By default everything is done in place.
+    fn collect_detached(&self, ctx: &mut Ctx<'_>) -> Option<DetachedJob> {
+        self.collect(ctx);
+        None
+    }
+
+    /// True for a collector that may return a detached job: it is started before the others so
+    /// that its job overlaps their reading. Such a collector must not depend on facts that other
+    /// collectors learn.
+    fn detaches(&self) -> bool {
+        false
+    }
 }
 
 /// Every collector, in the order they run.

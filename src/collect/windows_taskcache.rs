@@ -3,7 +3,7 @@
 //! DynamicInfo blobs), and the Boot/Logon/Plain/Maintenance buckets. Transaction logs are
 //! replayed and deleted keys and values recovered; rows built from them say so.
 
-use super::{display_path, Collector, Ctx};
+use super::{display_path, Collector, Ctx, Detached, DetachedJob};
 use crate::formats::security_descriptor as sd;
 use crate::formats::task_cache;
 use crate::fs::resolve;
@@ -38,21 +38,29 @@ impl Collector for TaskCacheCollector {
     }
 
     fn collect(&self, ctx: &mut Ctx<'_>) {
-        if ctx.target.layout != Layout::SystemRoot {
-            return;
+        if let Some(job) = self.collect_detached(ctx) {
+            let done = job();
+            ctx.absorb(done);
         }
-        let Some(config) = resolve(ctx.fs, &ctx.target.root, "Windows/System32/config") else {
-            return;
-        };
-        let Some(hive_path) = resolve(ctx.fs, &config, "SOFTWARE") else {
-            return;
-        };
+    }
+
+    fn detaches(&self) -> bool {
+        true
+    }
+
+    /// Reads the hive and its logs here; replaying, parsing and decoding run in the job.
+    fn collect_detached(&self, ctx: &mut Ctx<'_>) -> Option<DetachedJob> {
+        if ctx.target.layout != Layout::SystemRoot {
+            return None;
+        }
+        let config = resolve(ctx.fs, &ctx.target.root, "Windows/System32/config")?;
+        let hive_path = resolve(ctx.fs, &config, "SOFTWARE")?;
         let shown = display_path(&hive_path);
         let primary = match ctx.fs.read(&hive_path, ctx.limits.max_hive_size) {
             Ok(b) => b,
             Err(e) => {
                 ctx.problem(&shown, format!("SOFTWARE hive not read: {}", e.reason()));
-                return;
+                return None;
             }
         };
         let mut logs = Vec::new();
@@ -68,67 +76,77 @@ impl Collector for TaskCacheCollector {
                 }
             }
         }
-        let mut hive = match Hive::open(primary, logs) {
-            Ok(h) => h,
-            Err(e) => {
-                ctx.problem(&shown, e.to_string());
-                return;
-            }
-        };
-        let st = hive.state.clone();
-        if st.dirty {
-            ctx.notice(
-                &shown,
-                format!(
-                    "hive is dirty (sequence numbers {} and {}); {} transaction log entries applied from {}",
-                    st.sequence.0,
-                    st.sequence.1,
-                    st.log_entries_applied,
-                    if st.logs.is_empty() {
-                        "no log (none found: recent changes may be missing)".to_string()
-                    } else {
-                        st.logs.iter().map(|(n, c)| format!("{n} ({c})")).collect::<Vec<_>>().join(", ")
-                    }
-                ),
-            );
+        Some(Box::new(move || {
+            let mut out = Detached::default();
+            analyse_hive(&mut out, primary, logs, &shown);
+            out
+        }))
+    }
+}
+
+/// Replays the logs into the hive, reads ProfileList (SID → user) and turns TaskCache into
+/// records.
+fn analyse_hive(ctx: &mut Detached, primary: Vec<u8>, logs: Vec<(String, Vec<u8>)>, shown: &str) {
+    let mut hive = match Hive::open(primary, logs) {
+        Ok(h) => h,
+        Err(e) => {
+            ctx.problem(shown, e.to_string());
+            return;
         }
-        for note in &st.parser_notes {
-            if note.contains("recovery failed") {
-                ctx.notice(&shown, note.clone());
-            }
+    };
+    let st = hive.state.clone();
+    if st.dirty {
+        ctx.notice(
+            shown,
+            format!(
+                "hive is dirty (sequence numbers {} and {}); {} transaction log entries applied from {}",
+                st.sequence.0,
+                st.sequence.1,
+                st.log_entries_applied,
+                if st.logs.is_empty() {
+                    "no log (none found: recent changes may be missing)".to_string()
+                } else {
+                    st.logs.iter().map(|(n, c)| format!("{n} ({c})")).collect::<Vec<_>>().join(", ")
+                }
+            ),
+        );
+    }
+    for note in &st.parser_notes {
+        if note.contains("recovery failed") {
+            ctx.notice(shown, note.clone());
         }
-        match hive.subtree(PROFILE_LIST, 2, 10_000) {
-            Ok(Some(pl)) => {
-                for k in pl.subkeys.iter().filter(|k| !k.deleted) {
-                    if let Some(p) = k.string("ProfileImagePath") {
-                        let user = p.rsplit(['\\', '/']).next().unwrap_or(p).to_string();
-                        ctx.facts.sid_names.entry(k.name.clone()).or_insert(user);
-                    }
+    }
+    match hive.subtree(PROFILE_LIST, 2, 10_000) {
+        Ok(Some(pl)) => {
+            for k in pl.subkeys.iter().filter(|k| !k.deleted) {
+                if let Some(p) = k.string("ProfileImagePath") {
+                    let user = p.rsplit(['\\', '/']).next().unwrap_or(p).to_string();
+                    ctx.facts.sid_names.entry(k.name.clone()).or_insert(user);
                 }
             }
-            Ok(None) => {}
-            Err(e) => ctx.problem(&shown, format!("ProfileList: {e}")),
         }
-        let tc = match hive.subtree(TASKCACHE, 40, 500_000) {
-            Ok(Some(k)) => k,
-            Ok(None) => {
-                ctx.notice(&shown, "SOFTWARE hive has no Schedule\\TaskCache key");
-                return;
-            }
-            Err(e) => {
-                ctx.problem(&shown, format!("TaskCache: {e}"));
-                return;
-            }
-        };
-        ctx.facts.taskcache_read = true;
-        fn count(k: &RegKey) -> u64 {
-            1 + k.subkeys.iter().map(count).sum::<u64>()
-        }
-        ctx.facts.registry_keys += count(&tc);
-        let hive_details = serde_json::to_value(&st).unwrap_or(Value::Null);
-        let records = build_records(ctx, &tc, &shown, hive_details);
-        ctx.records.extend(records);
+        Ok(None) => {}
+        Err(e) => ctx.problem(shown, format!("ProfileList: {e}")),
     }
+    let tc = match hive.subtree(TASKCACHE, 40, 500_000) {
+        Ok(Some(k)) => k,
+        Ok(None) => {
+            ctx.notice(shown, "SOFTWARE hive has no Schedule\\TaskCache key");
+            return;
+        }
+        Err(e) => {
+            ctx.problem(shown, format!("TaskCache: {e}"));
+            return;
+        }
+    };
+    ctx.facts.taskcache_read = true;
+    fn count(k: &RegKey) -> u64 {
+        1 + k.subkeys.iter().map(count).sum::<u64>()
+    }
+    ctx.facts.registry_keys += count(&tc);
+    let hive_details = serde_json::to_value(&st).unwrap_or(Value::Null);
+    let records = build_records(ctx, &tc, shown, hive_details);
+    ctx.records.extend(records);
 }
 
 /// A task leaf of the Tree: its name and key.
@@ -177,7 +195,7 @@ fn norm_guid(s: &str) -> String {
 }
 
 fn build_records(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Detached,
     tc: &RegKey,
     hive_path: &str,
     hive_details: Value,
@@ -250,7 +268,7 @@ fn build_records(
 
 #[allow(clippy::too_many_arguments)]
 fn record(
-    ctx: &mut Ctx<'_>,
+    ctx: &mut Detached,
     hive_path: &str,
     hive_details: &Value,
     leaf: Option<&Leaf<'_>>,

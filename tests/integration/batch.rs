@@ -150,6 +150,14 @@ fn stats_report() {
         .parse()
         .unwrap();
     assert!(keys >= 30, "{line}");
+    let run = out
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("stats run: "))
+        .expect("run stats line");
+    for stage in ["analyse ", "merge ", "write "] {
+        assert!(run.contains(stage), "{run}");
+    }
     let j = tasktrail(&[
         "scan",
         "testdata/images/scenarios.img",
