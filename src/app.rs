@@ -252,6 +252,12 @@ impl FileSystem for CountingFs<'_> {
         self.bytes.set(self.bytes.get() + b.len() as u64);
         Ok(b)
     }
+    fn read_later(&self, path: &str, cap: u64) -> Result<crate::fs::Later, crate::fs::FsError> {
+        let b = self.inner.read_later(path, cap)?;
+        self.files.set(self.files.get() + 1);
+        self.bytes.set(self.bytes.get() + b.len());
+        Ok(b)
+    }
 }
 
 impl Run {

@@ -56,7 +56,9 @@ impl Collector for TaskCacheCollector {
         let config = resolve(ctx.fs, &ctx.target.root, "Windows/System32/config")?;
         let hive_path = resolve(ctx.fs, &config, "SOFTWARE")?;
         let shown = display_path(&hive_path);
-        let primary = match ctx.fs.read(&hive_path, ctx.limits.max_hive_size) {
+        // Located here, copied by the job: on NTFS the tens of MB of a hive are read on the
+        // worker that parses them.
+        let primary = match ctx.fs.read_later(&hive_path, ctx.limits.max_hive_size) {
             Ok(b) => b,
             Err(e) => {
                 ctx.problem(&shown, format!("SOFTWARE hive not read: {}", e.reason()));
@@ -66,8 +68,8 @@ impl Collector for TaskCacheCollector {
         let mut logs = Vec::new();
         for ext in ["LOG1", "LOG2", "LOG"] {
             if let Some(p) = resolve(ctx.fs, &config, &format!("SOFTWARE.{ext}")) {
-                match ctx.fs.read(&p, ctx.limits.max_hive_size) {
-                    Ok(b) if !b.is_empty() => logs.push((format!("SOFTWARE.{ext}"), b)),
+                match ctx.fs.read_later(&p, ctx.limits.max_hive_size) {
+                    Ok(b) if !b.is_empty() => logs.push((format!("SOFTWARE.{ext}"), p, b)),
                     Ok(_) => {}
                     Err(e) => ctx.problem(
                         display_path(&p),
@@ -78,7 +80,24 @@ impl Collector for TaskCacheCollector {
         }
         Some(Box::new(move || {
             let mut out = Detached::default();
-            analyse_hive(&mut out, primary, logs, &shown);
+            let primary = match primary.bytes() {
+                Ok(b) => b,
+                Err(e) => {
+                    out.problem(&shown, format!("SOFTWARE hive not read: {}", e.reason()));
+                    return out;
+                }
+            };
+            let mut read = Vec::new();
+            for (name, path, log) in logs {
+                match log.bytes() {
+                    Ok(b) => read.push((name, b)),
+                    Err(e) => out.problem(
+                        display_path(&path),
+                        format!("transaction log not read: {}", e.reason()),
+                    ),
+                }
+            }
+            analyse_hive(&mut out, primary, read, &shown);
             out
         }))
     }

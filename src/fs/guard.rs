@@ -3,7 +3,7 @@
 //! damaged index records still make them panic (the mutated-image sweep found one in the ntfs
 //! crate's index entries); the rest of the volume must stay readable.
 
-use super::{DirEntry, FileSystem, FsError, Metadata};
+use super::{DirEntry, FileSystem, FsError, Later, Metadata};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Wraps a file system so that every read is isolated from panics of the crate behind it.
@@ -44,6 +44,9 @@ impl<F: FileSystem> FileSystem for GuardedFs<F> {
     }
     fn read_prefix(&self, path: &str, n: usize) -> Result<Vec<u8>, FsError> {
         guarded(path, || self.0.read_prefix(path, n))
+    }
+    fn read_later(&self, path: &str, cap: u64) -> Result<Later, FsError> {
+        guarded(path, || self.0.read_later(path, cap))
     }
 }
 

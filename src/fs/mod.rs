@@ -167,6 +167,86 @@ pub trait FileSystem {
         b.truncate(n);
         Ok(b)
     }
+    /// As [`FileSystem::read`], but where the file system can tell where the bytes lie (NTFS
+    /// data runs) it only locates them, so that a large file (a SOFTWARE hive) is copied later by
+    /// whichever thread parses it. The default reads now.
+    fn read_later(&self, path: &str, cap: u64) -> Result<Later, FsError> {
+        self.read(path, cap).map(Later::Ready)
+    }
+}
+
+/// A file's content, read or located (see [`FileSystem::read_later`]).
+pub enum Later {
+    /// Already read.
+    Ready(Vec<u8>),
+    /// Where it lies in the volume.
+    Located(Extents),
+}
+
+impl Later {
+    /// Size of the content in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Later::Ready(b) => b.len() as u64,
+            Later::Located(e) => e.size,
+        }
+    }
+
+    /// True when the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The content, reading it now if it was only located.
+    pub fn bytes(self) -> Result<Vec<u8>, FsError> {
+        match self {
+            Later::Ready(b) => Ok(b),
+            Later::Located(e) => e.read(),
+        }
+    }
+}
+
+/// The runs of a file in its volume: each is `len` bytes at a volume offset, or a sparse run
+/// (`None`) that reads as zeros. Evidence does not change, so they can be read at any time.
+pub struct Extents {
+    /// The file's path, for errors.
+    pub path: String,
+    /// The volume holding the runs.
+    pub volume: crate::evidence::SharedReader,
+    /// `(volume offset or None for sparse, length)` in file order.
+    pub runs: Vec<(Option<u64>, u64)>,
+    /// The file size (the runs may cover more: the last cluster's slack is not content).
+    pub size: u64,
+}
+
+impl Extents {
+    /// Reads the content: every run in one call.
+    pub fn read(&self) -> Result<Vec<u8>, FsError> {
+        let mut buf: Vec<u8> = Vec::with_capacity(self.size as usize);
+        for &(at, len) in &self.runs {
+            let want = len.min(self.size - buf.len() as u64) as usize;
+            let start = buf.len();
+            buf.resize(start + want, 0);
+            if let Some(pos) = at {
+                self.volume
+                    .read_exact_at(pos, &mut buf[start..])
+                    .map_err(|e| FsError::Io {
+                        path: self.path.clone(),
+                        source: e,
+                    })?;
+            }
+            if buf.len() as u64 >= self.size {
+                break;
+            }
+        }
+        if (buf.len() as u64) < self.size {
+            return Err(FsError::Corrupt {
+                path: self.path.clone(),
+                message: format!("data runs cover {} of {} bytes", buf.len(), self.size),
+            });
+        }
+        Ok(buf)
+    }
 }
 
 /// Joins a directory path and a name with `/`.
@@ -283,4 +363,48 @@ pub fn walk_files(
     }
     files.sort();
     (files, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::MemReader;
+    use std::sync::Arc;
+
+    fn extents(runs: Vec<(Option<u64>, u64)>, size: u64) -> Extents {
+        Extents {
+            path: "Windows/System32/config/SOFTWARE".into(),
+            volume: Arc::new(MemReader((0..64u8).collect())),
+            runs,
+            size,
+        }
+    }
+
+    #[test]
+    fn extents_read_runs_in_file_order_with_sparse_zeros_and_no_slack() {
+        // 4 bytes at 40, a sparse run of 3, then 8 bytes at 8 of which 5 are content.
+        let e = extents(vec![(Some(40), 4), (None, 3), (Some(8), 8)], 12);
+        assert_eq!(
+            e.read().unwrap(),
+            vec![40, 41, 42, 43, 0, 0, 0, 8, 9, 10, 11, 12]
+        );
+        let later = Later::Located(e);
+        assert_eq!(later.len(), 12);
+        assert_eq!(later.bytes().unwrap().len(), 12);
+    }
+
+    #[test]
+    fn extents_that_do_not_cover_the_size_are_corrupt() {
+        let err = extents(vec![(Some(0), 4)], 10).read().unwrap_err();
+        assert!(
+            matches!(&err, FsError::Corrupt { message, .. } if message == "data runs cover 4 of 10 bytes"),
+            "{err:?}"
+        );
+        // A run past the end of the volume is an I/O error naming the file.
+        let err = extents(vec![(Some(60), 10)], 10).read().unwrap_err();
+        assert!(
+            matches!(&err, FsError::Io { path, .. } if path == "Windows/System32/config/SOFTWARE"),
+            "{err:?}"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! NTFS through the `ntfs` crate: case-insensitive lookup via $UpCase, $STANDARD_INFORMATION and
 //! $FILE_NAME times, compressed and encrypted data refused rather than misread.
 
-use super::{DirEntry, FileKind, FileSystem, FileTime, FsError, Metadata};
+use super::{DirEntry, Extents, FileKind, FileSystem, FileTime, FsError, Later, Metadata};
 use crate::evidence::{Cursor, SharedReader};
 use crate::time::Time;
 use ntfs::attribute_value::NtfsAttributeValue;
@@ -232,6 +232,11 @@ impl FileSystem for NtfsFs {
     }
 
     fn read(&self, path: &str, cap: u64) -> Result<Vec<u8>, FsError> {
+        self.read_later(path, cap)?.bytes()
+    }
+
+    /// Non-resident data is only located (its data runs); resident data is read at once.
+    fn read_later(&self, path: &str, cap: u64) -> Result<Later, FsError> {
         let mut io = self.io.borrow_mut();
         let io = &mut *io;
         let file = self.lookup(io, path)?;
@@ -269,32 +274,25 @@ impl FileSystem for NtfsFs {
         }
         let value = attr.value(io).map_err(|e| corrupt(path, e))?;
         if let NtfsAttributeValue::NonResident(nr) = &value {
-            // Read each data run in one call (the crate's reader goes cluster by cluster).
-            let mut buf: Vec<u8> = Vec::with_capacity(size as usize);
+            // Each data run is read in one call later (the crate's reader goes cluster by
+            // cluster).
+            let mut runs = Vec::new();
+            let mut covered = 0u64;
             for run in nr.data_runs() {
                 let run = run.map_err(|e| corrupt(path, e))?;
-                let want = run.allocated_size().min(size - buf.len() as u64) as usize;
-                let at = buf.len();
-                buf.resize(at + want, 0);
-                if let Some(pos) = run.data_position().value() {
-                    self.volume
-                        .read_exact_at(pos.get(), &mut buf[at..])
-                        .map_err(|e| FsError::Io {
-                            path: path.into(),
-                            source: e,
-                        })?;
-                }
-                if buf.len() as u64 >= size {
+                let len = run.allocated_size().min(size - covered);
+                runs.push((run.data_position().value().map(|p| p.get()), len));
+                covered += len;
+                if covered >= size {
                     break;
                 }
             }
-            if (buf.len() as u64) < size {
-                return Err(corrupt(
-                    path,
-                    format!("data runs cover {} of {size} bytes", buf.len()),
-                ));
-            }
-            return Ok(buf);
+            return Ok(Later::Located(Extents {
+                path: path.into(),
+                volume: self.volume.clone(),
+                runs,
+                size,
+            }));
         }
         let mut buf = vec![0u8; size as usize];
         let mut attached = value.attach(io);
@@ -302,7 +300,7 @@ impl FileSystem for NtfsFs {
             path: path.into(),
             source: e,
         })?;
-        Ok(buf)
+        Ok(Later::Ready(buf))
     }
 
     fn read_link(&self, path: &str) -> Result<String, FsError> {
