@@ -2,20 +2,22 @@
 """Runs tasktrail and its peers (dissect.target, plaso) on the benchmark evidence built by
 build.sh and writes docs/benchmarks.md: median wall time, peak RSS and bytes read.
 
-Usage: run.py [--runs N] [--peer-runs N] [--no-peers] [--reuse-peers] [--plaso-max-gib G]
-              [--plaso-timeout SECS]
+Usage: run.py [--runs N] [--peer-runs N] [--batch-runs N] [--no-peers] [--reuse-peers]
+              [--plaso-max-gib G] [--plaso-timeout SECS]
 
-Bytes read are the process's rchar (/proc/<pid>/io, sampled until it exits); peak RSS is
-ru_maxrss from wait4. tasktrail's own count of bytes read from the evidence (--stats) is
+Bytes read are the process's rchar (/proc/<pid>/io, read once it has exited and before it is
+reaped); peak RSS is GNU time's report (see measure()). tasktrail's own count of bytes read from the evidence (--stats) is
 reported beside it.
 """
 import argparse
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,34 +26,63 @@ WORK = os.environ.get("BENCH_WORK", os.path.join(ROOT, "bench-work"))
 BIN = os.path.join(ROOT, "target", "release", "tasktrail")
 
 
-def measure(cmd, stdout=subprocess.DEVNULL, timeout=None, ok=(0,)):
+def measure(cmd, stdout=subprocess.DEVNULL, timeout=None, ok=(0,), rss=True):
     """(seconds, peak RSS KiB, bytes read) of one run; with a timeout the process is killed
     once it has run that long, and the caller sees seconds >= timeout. A command that fails
     (non-zero exit, not killed by the timeout) is an error: a failed peer must never be
-    reported as a fast one."""
+    reported as a fast one.
+
+    No polling: the exit is awaited without reaping (waitid WNOWAIT), so the wall time is exact
+    and the process's final rchar can still be read from /proc before wait4 reaps it.
+
+    The command runs under GNU time when it is installed: a process started straight from
+    Python inherits Python's own peak RSS in ru_maxrss (Linux keeps the larger of the old and
+    new peak across exec), which would hide a small tool's real peak. time's child starts from
+    time's small image; its peak comes from time's report, and its rchar is added to time's
+    own when time reaps it. With rss=False (timing only) the command runs directly."""
+    rss_file = None
+    if rss and os.path.exists("/usr/bin/time"):
+        rss_file = os.path.join(WORK, f".rss-{os.getpid()}")
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + list(cmd)
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    # Its own process group, so that a timeout kills the tool and not only GNU time.
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                         start_new_session=True)
+    killer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL)) if timeout else None
+    if killer:
+        killer.start()
+    os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)
+    elapsed = time.perf_counter() - t0
+    if killer:
+        killer.cancel()
     rchar = 0
-    while True:
+    try:
+        with open(f"/proc/{p.pid}/io") as f:
+            for line in f:
+                if line.startswith("rchar:"):
+                    rchar = int(line.split()[1])
+    except OSError:
+        pass
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    rss = ru.ru_maxrss
+    if rss_file:
         try:
-            with open(f"/proc/{p.pid}/io") as f:
-                for line in f:
-                    if line.startswith("rchar:"):
-                        rchar = max(rchar, int(line.split()[1]))
+            with open(rss_file) as f:
+                # "Command exited with non-zero status N" may come first; the number is last.
+                rss = int(f.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            os.remove(rss_file)
         except OSError:
             pass
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
-        if timeout and time.perf_counter() - t0 > timeout:
-            p.kill()
-            _, status, ru = os.wait4(p.pid, 0)
-            return time.perf_counter() - t0, ru.ru_maxrss, rchar
-        time.sleep(0.01)
-    code = os.waitstatus_to_exitcode(status)
+    if timeout and elapsed >= timeout:
+        return elapsed, rss, rchar
+    code = p.returncode
     if code not in ok:
         raise SystemExit(f"{' '.join(cmd)}: exit {code}")
-    return time.perf_counter() - t0, ru.ru_maxrss, rchar
+    return elapsed, rss, rchar
 
 
 def median_run(cmd, runs):
@@ -110,6 +141,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--peer-runs", type=int, default=1)
+    ap.add_argument("--batch-runs", type=int, default=21, help="runs of each --jobs setting on the 100 small images")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--reuse-peers", action="store_true", help="keep the peers' numbers of the last run")
     ap.add_argument("--plaso-max-gib", type=float, default=4.0)
@@ -141,8 +173,13 @@ def main():
         print(label, row, file=sys.stderr)
     json.dump(peers, open(peers_file, "w"))
     small = os.path.join(WORK, "small.txt")
-    j1 = median_run([BIN, "scan", "--from-file", small, "-o", "/dev/null", "-q", "--jobs", "1"], a.runs)[0]
-    j2 = median_run([BIN, "scan", "--from-file", small, "-o", "/dev/null", "-q", "--jobs", "2"], a.runs)[0]
+    # Alternated runs, so that a slow spell of the machine weighs on both sides alike.
+    batch = {1: [], 2: []}
+    for _ in range(a.batch_runs):
+        for jobs in (1, 2):
+            cmd = [BIN, "scan", "--from-file", small, "-o", "/dev/null", "-q", "--jobs", str(jobs)]
+            batch[jobs].append(measure(cmd, ok=(0, 1), rss=False)[0])
+    j1, j2 = statistics.median(batch[1]), statistics.median(batch[2])
 
     def fmt(v, base=None):
         if not v:
@@ -151,7 +188,8 @@ def main():
         stopped = len(v) > 3 and v[3]
         s = f"{t:.3f} s, {rss / 1024:.1f} MiB, {rchar / 1e6:.1f} MB read"
         if stopped:
-            s = f"> {t:.0f} s (stopped unfinished), {rss / 1024:.1f} MiB, {rchar / 1e6:.1f} MB read"
+            # Killed with its whole process group: its peak RSS and reads were never reported.
+            s = f"> {t:.0f} s (stopped unfinished; RSS and reads not measured)"
         if base:
             s += f" ({'> ' if stopped else ''}{t / base:.0f}x)"
         return s
@@ -174,7 +212,8 @@ def main():
         "`log2timeline --parsers winjob,winreg/windows_task_cache,winevtx` then `psort -o dynamic` "
         "(only on images up to --plaso-max-gib; the 64 GiB one is skipped; log2timeline is stopped after --plaso-timeout "
         "seconds and its time shown as a lower bound).",
-        "- Each cell: wall time, peak RSS, bytes read by the process (rchar); the ratio is the peer's time over tasktrail's.",
+        "- Each cell: median wall time, peak RSS (GNU time's report, so the Python harness's own memory is not "
+        "counted), bytes read by the process and its children (rchar); the ratio is the peer's time over tasktrail's.",
         "",
         "| image | tasktrail | dissect.target | plaso | records | tasktrail: evidence bytes read / artifact bytes |",
         "|---|---|---|---|---|---|",
@@ -187,7 +226,8 @@ def main():
         )
     lines += [
         "",
-        f"100 small images (`bench-work/small.txt`): `--jobs 1` {j1:.3f} s, `--jobs 2` {j2:.3f} s = {j1 / j2:.2f}x.",
+        f"100 small images (`bench-work/small.txt`, timeline to /dev/null), median of {a.batch_runs} alternated runs: "
+        f"`--jobs 1` {j1:.3f} s, `--jobs 2` {j2:.3f} s = {j1 / j2:.2f}x.",
         "",
     ]
     open(a.out, "w").write("\n".join(lines))
