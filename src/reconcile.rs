@@ -73,14 +73,12 @@ pub fn reconcile(records: &mut [Record], facts: &Facts) {
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
                 if !sd_present {
-                    let how = if tree
-                        .get("sd_value_deleted")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false)
-                    {
-                        "SD value deleted (recovered from free space)"
-                    } else {
-                        "no SD value"
+                    let how = match tree.get("sd_value_recovered_from").and_then(Value::as_str) {
+                        Some(from) if from.starts_with("primary file") => {
+                            "SD value removed by a logged transaction (its earlier content is in the primary file)"
+                        }
+                        Some(_) => "SD value deleted (recovered from free space)",
+                        None => "no SD value",
                     };
                     verdicts.push((
                         "hidden-sd-missing",
@@ -300,10 +298,16 @@ pub fn reconcile(records: &mut [Record], facts: &Facts) {
                 flag(&mut records[i], id, why.clone());
             }
             if recovered(&records[i]) {
+                let from = records[i]
+                    .details
+                    .get("recovered_from")
+                    .and_then(Value::as_str)
+                    .unwrap_or("free cell")
+                    .to_string();
                 flag(
                     &mut records[i],
                     "recovered-deleted",
-                    "row built from deleted TaskCache keys".into(),
+                    format!("row built from deleted TaskCache keys ({from})"),
                 );
             }
             if is_at_name(&records[i].name) || atsvc_job {

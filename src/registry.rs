@@ -34,8 +34,12 @@ pub struct RegValue {
     pub name: String,
     /// Its data.
     pub data: RegData,
-    /// Recovered from free space (deleted).
+    /// Not in the hive's current state: recovered from free space, or (with `before_logs`) an
+    /// earlier content that a logged transaction removed or replaced.
     pub deleted: bool,
+    /// Taken from the primary file as it was before its transaction logs were replayed: the
+    /// value was removed or changed by a logged write (`deleted` is then true too).
+    pub before_logs: bool,
 }
 
 /// One key with its subtree.
@@ -47,8 +51,15 @@ pub struct RegKey {
     pub path: String,
     /// LastWrite time.
     pub last_written: Option<Time>,
-    /// Recovered from free space (deleted key).
+    /// Not in the hive's current state: recovered from free space, or (with `before_logs`) a
+    /// key that a logged transaction removed.
     pub deleted: bool,
+    /// Taken from the primary file as it was before its transaction logs were replayed (the key
+    /// was removed by a logged write).
+    pub before_logs: bool,
+    /// The key's LastWrite time in the primary file before log replay, when the logs changed it:
+    /// the key was written again by a logged transaction.
+    pub prior_last_written: Option<Time>,
     /// Values (deleted ones included, flagged).
     pub values: Vec<RegValue>,
     /// Sub-keys (deleted ones included, flagged).
@@ -124,6 +135,9 @@ pub struct Hive {
     pub state: HiveState,
     /// Keys recovered from free cells of the primary file: (path of the parent, key).
     deleted: Vec<(String, RegKey)>,
+    /// The primary file parsed alone, when transaction logs changed it: what keys and values
+    /// were before the logged writes.
+    before: Option<Parser>,
 }
 
 /// Why a hive could not be opened.
@@ -197,6 +211,23 @@ impl Hive {
             state.logs.push((name.clone(), n));
         }
         state.log_entries_applied = state.logs.iter().map(|l| l.1).sum();
+        // When logs apply, the primary file alone is what the keys were before the logged writes
+        // (held once more in memory while the hive is open).
+        let before = if state.log_entries_applied > 0 {
+            let mut b = ParserBuilder::from_file(OwnedReader::new(primary.clone()));
+            b.recover_deleted(false);
+            match b.build() {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    state.parser_notes.push(format!(
+                        "the primary file alone (before log replay) cannot be parsed: {e}"
+                    ));
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let mut deleted = scan_deleted_keys(&primary);
         // Parents before children, so nested deleted keys attach under their deleted parents.
         deleted.sort_by_key(|(p, k)| (p.matches('\\').count(), p.len(), k.name.clone()));
@@ -215,6 +246,7 @@ impl Hive {
             parser,
             state,
             deleted,
+            before,
         })
     }
 
@@ -233,6 +265,14 @@ impl Hive {
         let Some(mut key) = key else { return Ok(None) };
         let mut budget = max_keys;
         let mut tree = copy_key(&mut self.parser, &mut key, max_depth, &mut budget, path);
+        if let Some(before) = &mut self.before {
+            // A failure here only loses the earlier versions, not the current state.
+            if let Ok(Some(mut old)) = before.get_key(path, false) {
+                let mut budget = max_keys;
+                let old = copy_key(before, &mut old, max_depth, &mut budget, path);
+                add_prior_versions(&mut tree, &old);
+            }
+        }
         // Deleted keys whose parent lies in this subtree hang under their nearest existing
         // ancestor, named by the rest of their path.
         let prefix = path.to_lowercase();
@@ -313,6 +353,7 @@ fn convert_value(v: &notatin::cell_key_value::CellKeyValue) -> RegValue {
         name: v.detail.value_name().to_string(),
         data,
         deleted: v.cell_state.is_deleted(),
+        before_logs: false,
     }
 }
 
@@ -334,6 +375,8 @@ fn copy_key(
         path: path.to_string(),
         last_written: key_time(key),
         deleted: key.cell_state.is_deleted(),
+        before_logs: false,
+        prior_last_written: None,
         values: key.value_iter().map(|v| convert_value(&v)).collect(),
         subkeys: Vec::new(),
     };
@@ -353,6 +396,55 @@ fn copy_key(
             .push(copy_key(parser, &mut c, depth - 1, budget, &p));
     }
     out
+}
+
+/// Adds to `now` (a key after log replay) what `before` (the same key in the primary file alone)
+/// held that the logged writes removed or changed: removed keys and values, and the earlier
+/// content of changed values, all flagged `deleted` and `before_logs`; and the earlier LastWrite
+/// time when it differs.
+pub fn add_prior_versions(now: &mut RegKey, before: &RegKey) {
+    if before.last_written != now.last_written {
+        now.prior_last_written = before.last_written;
+    }
+    for old in before.values.iter().filter(|v| !v.deleted) {
+        let current = now
+            .values
+            .iter()
+            .find(|v| !v.deleted && v.name.eq_ignore_ascii_case(&old.name));
+        if current.is_none_or(|v| v.data != old.data) {
+            now.values.push(RegValue {
+                deleted: true,
+                before_logs: true,
+                ..old.clone()
+            });
+        }
+    }
+    for old in before.subkeys.iter().filter(|k| !k.deleted) {
+        match now
+            .subkeys
+            .iter_mut()
+            .find(|k| !k.deleted && k.name.eq_ignore_ascii_case(&old.name))
+        {
+            Some(k) => add_prior_versions(k, old),
+            None => {
+                let mut gone = old.clone();
+                mark_before_logs(&mut gone);
+                now.subkeys.push(gone);
+            }
+        }
+    }
+}
+
+fn mark_before_logs(k: &mut RegKey) {
+    k.deleted = true;
+    k.before_logs = true;
+    for v in &mut k.values {
+        v.deleted = true;
+        v.before_logs = true;
+    }
+    for s in &mut k.subkeys {
+        mark_before_logs(s);
+    }
 }
 
 /// Puts a recovered key under `parent_path` in `tree`: under the deepest key of the path that
@@ -494,6 +586,7 @@ fn raw_vk(hive: &[u8], rel: u32) -> Option<RegValue> {
         name,
         data,
         deleted: true,
+        before_logs: false,
     })
 }
 
@@ -546,6 +639,8 @@ pub fn scan_deleted_keys(hive: &[u8]) -> Vec<(String, RegKey)> {
                                 path,
                                 last_written: Time::from_filetime(nk.last_written),
                                 deleted: true,
+                                before_logs: false,
+                                prior_last_written: None,
                                 values,
                                 subkeys: Vec::new(),
                             },
@@ -558,4 +653,94 @@ pub fn scan_deleted_keys(hive: &[u8]) -> Vec<(String, RegKey)> {
         hbin += size;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(name: &str, data: RegData) -> RegValue {
+        RegValue {
+            name: name.into(),
+            data,
+            deleted: false,
+            before_logs: false,
+        }
+    }
+
+    fn key(name: &str, lw: i64, values: Vec<RegValue>, subkeys: Vec<RegKey>) -> RegKey {
+        RegKey {
+            name: name.into(),
+            path: name.into(),
+            last_written: Time::from_unix(lw, 0, 7),
+            deleted: false,
+            before_logs: false,
+            prior_last_written: None,
+            values,
+            subkeys,
+        }
+    }
+
+    #[test]
+    fn prior_versions_keep_what_logged_writes_removed_or_changed() {
+        // Before: a Tree task key with SD, Index 3 and Id; after the logs: SD gone, Index 0,
+        // Id unchanged, and a sibling key removed.
+        let sd = RegData::Binary(vec![1, 0, 4, 0x80]);
+        let before = key(
+            "Tree",
+            100,
+            vec![],
+            vec![
+                key(
+                    "Evil",
+                    100,
+                    vec![
+                        value("SD", sd.clone()),
+                        value("Index", RegData::Dword(3)),
+                        value("Id", RegData::Sz("{G}".into())),
+                    ],
+                    vec![],
+                ),
+                key(
+                    "Gone",
+                    50,
+                    vec![value("Id", RegData::Sz("{H}".into()))],
+                    vec![],
+                ),
+            ],
+        );
+        let mut now = key(
+            "Tree",
+            100,
+            vec![],
+            vec![key(
+                "Evil",
+                200,
+                vec![
+                    value("Index", RegData::Dword(0)),
+                    value("Id", RegData::Sz("{G}".into())),
+                ],
+                vec![],
+            )],
+        );
+        add_prior_versions(&mut now, &before);
+        assert_eq!(now.prior_last_written, None, "unchanged LastWrite");
+        let evil = now.subkey("Evil").unwrap();
+        assert_eq!(evil.prior_last_written, Time::from_unix(100, 0, 7));
+        // Current values still win lookups; the earlier ones follow, flagged.
+        assert_eq!(evil.dword("Index"), Some(0));
+        let earlier: Vec<(&str, &RegData)> = evil
+            .values
+            .iter()
+            .filter(|v| v.before_logs && v.deleted)
+            .map(|v| (v.name.as_str(), &v.data))
+            .collect();
+        assert_eq!(earlier, [("SD", &sd), ("Index", &RegData::Dword(3))]);
+        assert_eq!(evil.values.len(), 4, "Id unchanged: not repeated");
+        let gone = now.subkeys.iter().find(|k| k.name == "Gone").unwrap();
+        assert!(gone.deleted && gone.before_logs);
+        assert!(gone.values.iter().all(|v| v.deleted && v.before_logs));
+        // A key recovered from a free cell is not taken for a current one.
+        assert!(now.subkey("Evil").is_some_and(|k| !k.deleted));
+    }
 }

@@ -168,6 +168,36 @@ fn analyse_hive(ctx: &mut Detached, primary: Vec<u8>, logs: Vec<(String, Vec<u8>
     ctx.records.extend(records);
 }
 
+/// Where a deleted key or value came from, as said in details.
+fn recovered_from(before_logs: bool) -> &'static str {
+    if before_logs {
+        "primary file before transaction-log replay"
+    } else {
+        "free cell"
+    }
+}
+
+/// A value's name in details: deleted and earlier versions are told apart from current ones.
+fn value_label(v: &crate::registry::RegValue) -> String {
+    if v.before_logs {
+        format!("{} (before log replay)", v.name)
+    } else if v.deleted {
+        format!("{} (deleted value)", v.name)
+    } else {
+        v.name.clone()
+    }
+}
+
+/// The key's LastWrite time before log replay, when the logs changed it.
+fn insert_key_times(t: &mut Map<String, Value>, k: &RegKey) {
+    if let Some(p) = k.prior_last_written {
+        t.insert(
+            "last_written_before_log_replay".into(),
+            json!(p.to_string()),
+        );
+    }
+}
+
 /// A task leaf of the Tree: its name and key.
 struct Leaf<'a> {
     name: String,
@@ -306,6 +336,10 @@ fn record(
         _ => String::new(),
     };
     let recovered = leaf.is_some_and(|l| l.deleted) || task.is_some_and(|t| t.deleted);
+    // A key a logged transaction removed is still whole in the primary file; one from a free
+    // cell may have lost values.
+    let before_logs = leaf.is_none_or(|l| !l.deleted || l.key.before_logs)
+        && task.is_none_or(|t| !t.deleted || t.before_logs);
     let mut rec = Record {
         artifact: "windows.taskcache",
         name: name.clone(),
@@ -315,6 +349,10 @@ fn record(
     };
     rec.details.insert("hive".into(), hive_details.clone());
     rec.details.insert("recovered".into(), json!(recovered));
+    if recovered {
+        rec.details
+            .insert("recovered_from".into(), json!(recovered_from(before_logs)));
+    }
     if let Some(g) = guid {
         rec.details.insert("guid".into(), json!(g));
         let b: Vec<Value> = buckets
@@ -331,14 +369,10 @@ fn record(
         let mut t = Map::new();
         t.insert("key".into(), json!(l.key.path));
         t.insert("deleted".into(), json!(l.deleted));
+        insert_key_times(&mut t, l.key);
         for v in &l.key.values {
-            let k = if v.deleted {
-                format!("{} (deleted value)", v.name)
-            } else {
-                v.name.clone()
-            };
             if !v.name.eq_ignore_ascii_case("SD") {
-                t.insert(k, data_json(&v.data));
+                t.insert(value_label(v), data_json(&v.data));
             }
         }
         t.insert(
@@ -361,6 +395,10 @@ fn record(
         if let Some(v) = sd_value {
             if v.deleted {
                 t.insert("sd_value_deleted".into(), json!(true));
+                t.insert(
+                    "sd_value_recovered_from".into(),
+                    json!(recovered_from(v.before_logs)),
+                );
             }
             if let RegData::Binary(b) = &v.data {
                 match sd::parse(b) {
@@ -380,6 +418,9 @@ fn record(
         if let Some(lw) = l.key.last_written {
             rec.time(lw, "Key Last Written (TaskCache Tree)");
         }
+        if let Some(p) = l.key.prior_last_written {
+            rec.time(p, "Key Last Written before log replay (TaskCache Tree)");
+        }
     }
     let mut enabled = None;
     let mut hidden = None;
@@ -394,16 +435,15 @@ fn record(
             {
                 continue;
             }
-            let key = if v.deleted {
-                format!("{} (deleted value)", v.name)
-            } else {
-                v.name.clone()
-            };
-            t.insert(key, data_json(&v.data));
+            t.insert(value_label(v), data_json(&v.data));
         }
+        insert_key_times(&mut t, k);
         rec.details.insert("tasks".into(), Value::Object(t));
         if let Some(lw) = k.last_written {
             rec.time(lw, "Key Last Written (TaskCache Tasks)");
+        }
+        if let Some(p) = k.prior_last_written {
+            rec.time(p, "Key Last Written before log replay (TaskCache Tasks)");
         }
         if let Some(b) = k.binary("Actions") {
             match task_cache::parse_actions(b) {
@@ -492,7 +532,9 @@ fn record(
         rec.details.insert("hidden_flag".into(), json!(h));
     }
     let mut msg = format!("TaskCache entry {name}");
-    if recovered {
+    if recovered && before_logs {
+        msg.push_str(" (removed by a logged transaction; recovered from the primary file)");
+    } else if recovered {
         msg.push_str(" (recovered deleted key)");
     }
     if !rec.command.is_empty() {

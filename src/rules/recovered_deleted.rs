@@ -11,7 +11,7 @@ static INFO: RuleInfo = RuleInfo {
     title: "Recovered from deleted registry keys",
     severity: Severity::Info,
     technique: "T1070",
-    rationale: "The row is built from TaskCache keys recovered from free cells of the hive: a task that was deleted (possibly to cover tracks).",
+    rationale: "The row is built from TaskCache keys that are gone from the hive's current state: recovered from free cells, or from the primary file when a logged transaction removed them. A task that was deleted (possibly to cover tracks).",
     references: &["formats.md section 3"],
     applied_by: AppliedBy::Reconcile,
 };

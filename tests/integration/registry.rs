@@ -107,3 +107,72 @@ fn truncated_hive_opens_without_panic() {
     assert!(Hive::open(vec![0u8; 8192], vec![]).is_err());
     assert!(Hive::open(b"regf".to_vec(), vec![]).is_err());
 }
+
+#[test]
+fn keys_and_values_removed_by_logged_writes_are_kept_from_the_primary_file() {
+    let logs = ["LOG1", "LOG2"]
+        .iter()
+        .map(|e| {
+            (
+                format!("NewDirtyHive.{e}"),
+                read(&format!("yarp/NewDirtyHive1/NewDirtyHive.{e}")),
+            )
+        })
+        .collect();
+    let mut dirty = Hive::open(read("yarp/NewDirtyHive1/NewDirtyHive"), logs).unwrap();
+    let root = dirty.subtree("", 16, 10_000).unwrap().unwrap();
+    // The root key was written again by a logged transaction: both times are known.
+    assert_eq!(
+        root.last_written.unwrap().to_string(),
+        "2017-03-04T20:54:05.1123376Z"
+    );
+    assert_eq!(
+        root.prior_last_written.unwrap().to_string(),
+        "2017-03-04T20:51:50.2686944Z"
+    );
+    fn before(k: &RegKey, out: &mut Vec<String>) {
+        if k.before_logs {
+            assert!(k.deleted, "{}", k.path);
+            out.push(k.path.clone());
+        }
+        for s in &k.subkeys {
+            before(s, out);
+        }
+    }
+    let mut gone = Vec::new();
+    before(&root, &mut gone);
+    assert_eq!(gone, ["Key1", "Key2", "Key2\\Key2_1", "Key2\\Key2_2"]);
+    // Windows 10's own replay of the same logs has none of them, and the primary file alone has
+    // all of them.
+    let mut reference =
+        Hive::open(read("yarp/NewDirtyHive1/RecoveredHive_Windows10"), vec![]).unwrap();
+    let mut bare = Hive::open(read("yarp/NewDirtyHive1/NewDirtyHive"), vec![]).unwrap();
+    let (w10, alone) = (tree(&mut reference), tree(&mut bare));
+    for path in &gone {
+        let allocated = |lines: &[String]| {
+            lines
+                .iter()
+                .any(|l| l.starts_with(&format!("{path} false ")))
+        };
+        assert!(!allocated(&w10), "{path} in the Windows 10 replay");
+        assert!(allocated(&alone), "{path} not in the primary file");
+    }
+    // Their values come along, flagged the same way.
+    let key2 = root.subkeys.iter().find(|k| k.name == "Key2").unwrap();
+    let v = key2.value("v").unwrap();
+    assert!(v.before_logs && v.deleted);
+    assert_eq!(v.data, tasktrail::registry::RegData::Sz("testTEST".into()));
+    let key1 = root.subkeys.iter().find(|k| k.name == "Key1").unwrap();
+    match &key1.value("").unwrap().data {
+        tasktrail::registry::RegData::Sz(s) => {
+            assert!(s.chars().all(|c| c == '1'), "{s}");
+            assert_eq!(s.len(), 6000);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A clean hive has no earlier versions.
+    let w10_root = reference.subtree("", 16, 10_000).unwrap().unwrap();
+    let mut none = Vec::new();
+    before(&w10_root, &mut none);
+    assert!(none.is_empty() && w10_root.prior_last_written.is_none());
+}
