@@ -10,6 +10,17 @@ seed task_xml "$t"/trees/windows/Windows/System32/Tasks/* "$t"/trees/windows/Win
 seed job_file "$t"/trees/scenarios/Windows/Tasks/*.job
 seed gpp_tasks "$t"/trees/scenarios/Windows/SYSVOL/sysvol/corp.local/Policies/*/Machine/Preferences/ScheduledTasks/ScheduledTasks.xml
 seed regf "$t"/trees/scenarios/Windows/System32/config/SOFTWARE
+# regf_logs: length of the primary file (u32 LE), the primary file, its log.
+mkdir -p corpus/regf_logs
+python3 - "$t"/trees/dirty/Windows/System32/config/SOFTWARE "$c"/yarp/NewDirtyHive1/NewDirtyHive <<'PY'
+import os, struct, sys
+for hive in sys.argv[1:]:
+    log = hive + ".LOG1"
+    if os.path.exists(hive) and os.path.exists(log):
+        data = open(hive, "rb").read()
+        out = struct.pack("<I", len(data)) + data + open(log, "rb").read()
+        open(os.path.join("corpus/regf_logs", os.path.basename(hive) + ".seed"), "wb").write(out)
+PY
 seed unix_text "$t"/trees/debian/etc/crontab "$t"/trees/debian/etc/anacrontab "$t"/trees/debian/var/spool/cron/crontabs/bob "$t"/trees/debian/var/spool/cron/atjobs/a0001a019b3c2d "$t"/trees/debian/etc/systemd/system/backup.timer
 seed launchd_plist "$t"/trees/macos/Library/LaunchDaemons/*.plist "$t"/trees/macos/Users/alice/Library/LaunchAgents/*.plist
 seed security_descriptor

@@ -369,3 +369,99 @@ fn group_policy_pushed_task() {
         "the cpassword value itself is not copied"
     );
 }
+
+#[test]
+fn writes_still_in_the_transaction_log_are_replayed_and_what_they_removed_is_kept() {
+    // testdata/trees/dirty (make_dirty_hive.py): the primary file holds \Updater with its SD and
+    // \Staging whole; SOFTWARE.LOG1 deletes Updater's SD and every Staging key.
+    let out = tasktrail(&["scan", "testdata/trees/dirty", "-o", "-"]);
+    assert_eq!(out.code, 0, "a notice is not an error: {}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "hive is dirty (sequence numbers 6 and 5); 1 transaction log entries applied from SOFTWARE.LOG1 (1)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let rows = parse_csv(&out.stdout);
+    let tc = |name: &str| -> Vec<&Row> {
+        rows.iter()
+            .filter(|r| r.get("name") == name && r.get("artifact") == "windows.taskcache")
+            .collect()
+    };
+
+    // The SD deletion is in force (Tarrask), and the SD it removed is still decoded.
+    let updater = tc("\\Updater");
+    let times: Vec<(&str, &str)> = updater
+        .iter()
+        .map(|r| (r.get("datetime"), r.get("timestamp_desc")))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            ("2023-10-01T09:00:00.0000000Z", "Task Registered (DynamicInfo)"),
+            (
+                "2023-10-01T09:00:00.1111111Z",
+                "Key Last Written before log replay (TaskCache Tree); Key Last Written (TaskCache Tasks)"
+            ),
+            ("2023-10-02T10:00:00.2222222Z", "Key Last Written (TaskCache Tree)"),
+        ]
+    );
+    let u = updater[0];
+    assert_eq!(
+        u.get("command"),
+        "C:\\ProgramData\\Updater\\updater.exe --quiet"
+    );
+    assert!(
+        u.get("flags").split(';').any(|f| f == "hidden-sd-missing"),
+        "{}",
+        u.get("flags")
+    );
+    assert_eq!(u.get("severity"), "high");
+    let d = u.details();
+    assert_eq!(d["recovered"], false);
+    assert_eq!(d["tree"]["sd_present"], false);
+    assert_eq!(
+        d["tree"]["sd_value_recovered_from"],
+        "primary file before transaction-log replay"
+    );
+    assert_eq!(
+        d["tree"]["sd_summary"],
+        "owner Administrators; allow Administrators 0x001f019f; allow SYSTEM 0x001f019f; allow Authenticated Users 0x00120089"
+    );
+    assert_eq!(
+        d["tree"]["last_written_before_log_replay"],
+        "2023-10-01T09:00:00.1111111Z"
+    );
+    assert_eq!(
+        d["verdicts"]["hidden-sd-missing"],
+        "Tree key Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree\\Updater: SD value removed by a logged transaction (its earlier content is in the primary file)"
+    );
+
+    // The task the log deleted is on the timeline from the primary file, with what it ran.
+    let staging = tc("\\Staging");
+    assert_eq!(staging.len(), 2, "registration and key times");
+    let s = staging[0];
+    assert!(s.get("message").starts_with(
+        "TaskCache entry \\Staging (removed by a logged transaction; recovered from the primary file) runs C:\\Users\\Public\\stage.exe -c beacon"
+    ), "{}", s.get("message"));
+    assert!(s.get("flags").split(';').any(|f| f == "recovered-deleted"));
+    assert!(
+        !s.get("flags").contains("registry-only"),
+        "recovered rows prove nothing about presence"
+    );
+    let d = s.details();
+    assert_eq!(
+        d["recovered_from"],
+        "primary file before transaction-log replay"
+    );
+    assert_eq!(
+        d["tree"]["Id (before log replay)"],
+        "{5F6E7D8C-DDDD-4EEE-9FFF-0123456789CD}"
+    );
+    assert_eq!(
+        d["verdicts"]["recovered-deleted"],
+        "row built from deleted TaskCache keys (primary file before transaction-log replay)"
+    );
+    assert_eq!(staging[1].get("datetime"), "2023-10-01T09:00:00.1111111Z");
+}
