@@ -941,9 +941,19 @@ fn write_problems(w: &mut dyn std::io::Write, out: &Outcome) -> std::io::Result<
     sink.finish(&out.summary)
 }
 
+/// A finished scan: its exit code and what it produced (kept so that the caller decides when,
+/// or whether, to free it).
+#[derive(Debug)]
+pub struct Done {
+    /// Exit code: 0, 1, 2 or 3 (see [`Outcome::exit_code`]).
+    pub code: i32,
+    /// Rows, problems and totals.
+    pub outcome: Outcome,
+}
+
 /// Runs a whole scan: analyse, write the timeline (atomically for files), write problems, print
-/// the summary on stderr. Returns the exit code (0, 1 or 2).
-pub fn run(plan: &Plan) -> Result<i32, FatalError> {
+/// the summary on stderr.
+pub fn run(plan: &Plan) -> Result<Done, FatalError> {
     plan.validate()?;
     let mut out = analyse(plan);
     let started = std::time::Instant::now();
@@ -962,7 +972,10 @@ pub fn run(plan: &Plan) -> Result<i32, FatalError> {
     if plan.stats {
         eprint!("{}", stats_report(&out));
     }
-    Ok(out.exit_code(plan.fail_on))
+    Ok(Done {
+        code: out.exit_code(plan.fail_on),
+        outcome: out,
+    })
 }
 
 /// `--out-dir`: one timeline per evidence, named after it (`disk.E01` → `disk.E01.csv`; a

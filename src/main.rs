@@ -35,7 +35,9 @@ fn main() {
         }
         Command::Scan(args) => match args.plan() {
             Ok(plan) => match tasktrail::app::run(&plan) {
-                Ok(code) => code,
+                // Exit while the timeline is still held: the system reclaims it at once, where
+                // freeing a batch's rows one by one would only delay the end of the run.
+                Ok(done) => std::process::exit(done.code),
                 Err(e) => {
                     eprintln!("tasktrail: fatal: {e}");
                     2
