@@ -26,8 +26,8 @@ fn tree(hive: &mut Hive) -> Vec<String> {
     out
 }
 
-#[test]
-fn dirty_hive_is_replayed_from_both_logs() {
+/// yarp's NewDirtyHive with both its logs.
+fn dirty_hive() -> Hive {
     let logs = ["LOG1", "LOG2"]
         .iter()
         .map(|e| {
@@ -37,7 +37,12 @@ fn dirty_hive_is_replayed_from_both_logs() {
             )
         })
         .collect();
-    let mut dirty = Hive::open(read("yarp/NewDirtyHive1/NewDirtyHive"), logs).unwrap();
+    Hive::open(read("yarp/NewDirtyHive1/NewDirtyHive"), logs).unwrap()
+}
+
+#[test]
+fn dirty_hive_is_replayed_from_both_logs() {
+    let mut dirty = dirty_hive();
     assert!(dirty.state.dirty);
     assert_eq!(dirty.state.sequence, (3, 2));
     assert_eq!(
@@ -110,16 +115,7 @@ fn truncated_hive_opens_without_panic() {
 
 #[test]
 fn keys_and_values_removed_by_logged_writes_are_kept_from_the_primary_file() {
-    let logs = ["LOG1", "LOG2"]
-        .iter()
-        .map(|e| {
-            (
-                format!("NewDirtyHive.{e}"),
-                read(&format!("yarp/NewDirtyHive1/NewDirtyHive.{e}")),
-            )
-        })
-        .collect();
-    let mut dirty = Hive::open(read("yarp/NewDirtyHive1/NewDirtyHive"), logs).unwrap();
+    let mut dirty = dirty_hive();
     let root = dirty.subtree("", 16, 10_000).unwrap().unwrap();
     // The root key was written again by a logged transaction: both times are known.
     assert_eq!(
