@@ -219,6 +219,12 @@ pub fn file_details(md: &Metadata) -> Value {
     if let Some(s) = md.security_id {
         m.insert("security_id".into(), json!(s));
     }
+    if let Some(o) = &md.owner {
+        m.insert("owner_sid".into(), json!(o));
+        if let Some(name) = crate::formats::security_descriptor::well_known_sid(o) {
+            m.insert("owner".into(), json!(name));
+        }
+    }
     if let Some(u) = md.uid {
         m.insert("uid".into(), json!(u));
     }

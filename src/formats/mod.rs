@@ -8,6 +8,7 @@ pub mod evtx_events;
 pub mod gpp_tasks;
 pub mod job_file;
 pub mod launchd;
+pub mod ntfs_sds;
 pub mod security_descriptor;
 pub mod systemd_unit;
 pub mod task_cache;

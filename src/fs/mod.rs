@@ -70,6 +70,8 @@ pub struct Metadata {
     pub attributes: Option<u32>,
     /// NTFS security id (index into $Secure).
     pub security_id: Option<u32>,
+    /// Owner SID from the security descriptor (NTFS: the `$Secure` entry of `security_id`).
+    pub owner: Option<String>,
     /// The object's own name as stored (NTFS: the long $FILE_NAME), when the file system keeps
     /// it with the object.
     pub name: Option<String>,

@@ -3,6 +3,7 @@
 
 use super::{DirEntry, Extents, FileKind, FileSystem, FileTime, FsError, Later, Metadata};
 use crate::evidence::{Cursor, SharedReader};
+use crate::formats::ntfs_sds::Sds;
 use crate::time::Time;
 use ntfs::attribute_value::NtfsAttributeValue;
 use ntfs::indexes::NtfsFileNameIndex;
@@ -21,7 +22,12 @@ pub struct NtfsFs {
     /// Directories already looked up: lowercase path → file record number, so that reading
     /// hundreds of files in one folder does not walk the path from the root each time.
     dirs: RefCell<std::collections::HashMap<String, u64>>,
+    /// `$Secure:$SDS`, indexed on first use: file owners.
+    secure: RefCell<Option<Sds>>,
 }
+
+/// File record number of `$Secure`.
+const SECURE_RECORD: u64 = 9;
 
 fn corrupt(path: &str, e: impl std::fmt::Display) -> FsError {
     FsError::Corrupt {
@@ -51,7 +57,92 @@ impl NtfsFs {
             io: RefCell::new(io),
             volume,
             dirs: RefCell::new(std::collections::HashMap::new()),
+            secure: RefCell::new(None),
         })
+    }
+
+    /// The owner SID of the descriptor `security_id` names in `$Secure:$SDS`, which is read
+    /// (once, up to 64 MiB) on first use. `None` when the stream or the entry cannot be read.
+    fn owner_of(&self, io: &mut Cursor, security_id: u32) -> Option<String> {
+        let mut secure = self.secure.borrow_mut();
+        let sds = secure.get_or_insert_with(|| {
+            let bytes = self
+                .ntfs
+                .file(io, SECURE_RECORD)
+                .ok()
+                .and_then(|f| self.stream_later(io, &f, "$Secure", "$SDS", 64 << 20).ok())
+                .and_then(|l| l.bytes().ok())
+                .unwrap_or_default();
+            Sds::parse(bytes)
+        });
+        sds.get(security_id)?.ok()?.owner
+    }
+
+    /// The named (or, with `""`, unnamed) data stream of `file`: non-resident data located,
+    /// resident data read.
+    fn stream_later(
+        &self,
+        io: &mut Cursor,
+        file: &NtfsFile<'_>,
+        path: &str,
+        stream: &str,
+        cap: u64,
+    ) -> Result<Later, FsError> {
+        let item = file
+            .data(io, stream)
+            .ok_or_else(|| corrupt(path, "file record has no $DATA attribute"))?
+            .map_err(|e| corrupt(path, e))?;
+        let attr = item.to_attribute().map_err(|e| corrupt(path, e))?;
+        let flags = attr.flags();
+        if flags.contains(NtfsAttributeFlags::ENCRYPTED) {
+            return Err(FsError::Unsupported {
+                path: path.into(),
+                what: "data is EFS-encrypted".into(),
+            });
+        }
+        if flags.contains(NtfsAttributeFlags::COMPRESSED) {
+            return Err(FsError::Unsupported {
+                path: path.into(),
+                what: "data is NTFS-compressed (LZNT1)".into(),
+            });
+        }
+        let size = attr.value_length();
+        if size > cap {
+            return Err(FsError::TooLarge {
+                path: path.into(),
+                size,
+                cap,
+            });
+        }
+        let value = attr.value(io).map_err(|e| corrupt(path, e))?;
+        if let NtfsAttributeValue::NonResident(nr) = &value {
+            // Each data run is read in one call later (the crate's reader goes cluster by
+            // cluster).
+            let mut runs = Vec::new();
+            let mut covered = 0u64;
+            for run in nr.data_runs() {
+                let run = run.map_err(|e| corrupt(path, e))?;
+                let len = run.allocated_size().min(size - covered);
+                runs.push((run.data_position().value().map(|p| p.get()), len));
+                covered += len;
+                if covered >= size {
+                    break;
+                }
+            }
+            return Ok(Later::Located(Extents {
+                path: path.into(),
+                volume: self.volume.clone(),
+                runs,
+                size,
+            }));
+        }
+        let mut buf = vec![0u8; size as usize];
+        let mut attached = value.attach(io);
+        attached.read_exact(&mut buf).map_err(|e| FsError::Io {
+            path: path.into(),
+            source: e,
+        })?;
+        Ok(Later::Ready(buf))
     }
 
     fn lookup<'n>(&'n self, io: &mut Cursor, path: &str) -> Result<NtfsFile<'n>, FsError> {
@@ -131,6 +222,7 @@ impl FileSystem for NtfsFs {
         let attrs = si.file_attributes();
         md.attributes = Some(attrs.bits());
         md.security_id = si.security_id();
+        md.owner = md.security_id.and_then(|id| self.owner_of(io, id));
         if attrs.contains(NtfsFileAttributeFlags::REPARSE_POINT) && !file.is_directory() {
             md.kind = Some(FileKind::Symlink);
         }
@@ -246,61 +338,7 @@ impl FileSystem for NtfsFs {
                 message: "is a directory, not a file".into(),
             });
         }
-        let item = file
-            .data(io, "")
-            .ok_or_else(|| corrupt(path, "file record has no $DATA attribute"))?
-            .map_err(|e| corrupt(path, e))?;
-        let attr = item.to_attribute().map_err(|e| corrupt(path, e))?;
-        let flags = attr.flags();
-        if flags.contains(NtfsAttributeFlags::ENCRYPTED) {
-            return Err(FsError::Unsupported {
-                path: path.into(),
-                what: "data is EFS-encrypted".into(),
-            });
-        }
-        if flags.contains(NtfsAttributeFlags::COMPRESSED) {
-            return Err(FsError::Unsupported {
-                path: path.into(),
-                what: "data is NTFS-compressed (LZNT1)".into(),
-            });
-        }
-        let size = attr.value_length();
-        if size > cap {
-            return Err(FsError::TooLarge {
-                path: path.into(),
-                size,
-                cap,
-            });
-        }
-        let value = attr.value(io).map_err(|e| corrupt(path, e))?;
-        if let NtfsAttributeValue::NonResident(nr) = &value {
-            // Each data run is read in one call later (the crate's reader goes cluster by
-            // cluster).
-            let mut runs = Vec::new();
-            let mut covered = 0u64;
-            for run in nr.data_runs() {
-                let run = run.map_err(|e| corrupt(path, e))?;
-                let len = run.allocated_size().min(size - covered);
-                runs.push((run.data_position().value().map(|p| p.get()), len));
-                covered += len;
-                if covered >= size {
-                    break;
-                }
-            }
-            return Ok(Later::Located(Extents {
-                path: path.into(),
-                volume: self.volume.clone(),
-                runs,
-                size,
-            }));
-        }
-        let mut buf = vec![0u8; size as usize];
-        let mut attached = value.attach(io);
-        attached.read_exact(&mut buf).map_err(|e| FsError::Io {
-            path: path.into(),
-            source: e,
-        })?;
-        Ok(Later::Ready(buf))
+        self.stream_later(io, &file, path, "", cap)
     }
 
     fn read_link(&self, path: &str) -> Result<String, FsError> {

@@ -22,6 +22,18 @@ mkntfs -F -f -q -s 512 -p 0 -H 0 -S 0 -L SCENARIOS "$out/scenarios.img"
 ntfs-3g "$out/scenarios.img" "$tmp/mnt"
 cp -r trees/scenarios/. "$tmp/mnt/"
 umount "$tmp/mnt"
+# ntfs-owners.img: 4 MiB NTFS mounted with ntfs-3g's permissions, so files get security ids and
+# $Secure descriptors (plain ntfs-3g writes neither): Updater owned by root (Administrators),
+# UserTask by uid 1000 (ntfs-3g's default mapping: S-1-5-21-3141592653-589793238-462843383-12000).
+rm -f "$out/ntfs-owners.img"
+truncate -s 4M "$out/ntfs-owners.img"
+mkntfs -F -f -q -s 512 -p 0 -H 0 -S 0 -L OWNERS "$out/ntfs-owners.img"
+ntfs-3g -o permissions "$out/ntfs-owners.img" "$tmp/mnt"
+mkdir -p "$tmp/mnt/Windows/System32/Tasks"
+cp trees/dirty/Windows/System32/Tasks/Updater "$tmp/mnt/Windows/System32/Tasks/Updater"
+cp trees/dirty/Windows/System32/Tasks/Updater "$tmp/mnt/Windows/System32/Tasks/UserTask"
+chown 1000:1000 "$tmp/mnt/Windows/System32/Tasks/UserTask"
+umount "$tmp/mnt"
 fi
 # debian.img (ext4) and rhel.img (ext2): the Unix scheduler trees of make_unix.py with owners
 # and modes applied (git keeps neither) and fixed times. `make_images.sh unix` rebuilds them.

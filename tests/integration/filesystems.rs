@@ -110,6 +110,45 @@ fn ntfs_case_insensitive_lookup_and_si_fn_times() {
 }
 
 #[test]
+fn ntfs_file_owners_come_from_secure() {
+    // ntfs-owners.img: written through ntfs-3g's permission mapping (make_images.sh).
+    let fs = NtfsFs::open(open("ntfs-owners.img")).unwrap();
+    let owner = |p: &str| {
+        let md = fs.metadata(p).unwrap();
+        (md.security_id, md.owner)
+    };
+    assert_eq!(
+        owner("Windows/System32/Tasks/Updater"),
+        (Some(259), Some("S-1-5-32-544".to_string()))
+    );
+    assert_eq!(
+        owner("Windows/System32/Tasks/UserTask"),
+        (
+            Some(260),
+            Some("S-1-5-21-3141592653-589793238-462843383-12000".to_string())
+        )
+    );
+    // Plain ntfs-3g writes the short $STANDARD_INFORMATION: no security id, no owner.
+    let plain = NtfsFs::open(open("ntfs.img")).unwrap();
+    let md = plain.metadata("Windows/System32/Tasks/Updater").unwrap();
+    assert_eq!((md.security_id, md.owner), (None, None));
+    // On the timeline: details.file of the task records.
+    let out = tasktrail(&["scan", "testdata/images/ntfs-owners.img", "-o", "-", "-q"]);
+    let rows = parse_csv(&out.stdout);
+    let file = |name: &str| rows_named(&rows, name)[0].details()["file"].clone();
+    assert_eq!(file("\\Updater")["owner"], "Administrators");
+    assert_eq!(file("\\Updater")["owner_sid"], "S-1-5-32-544");
+    assert_eq!(
+        file("\\UserTask")["owner_sid"],
+        "S-1-5-21-3141592653-589793238-462843383-12000"
+    );
+    assert!(
+        file("\\UserTask").get("owner").is_none(),
+        "not a well-known SID"
+    );
+}
+
+#[test]
 fn partition_tables() {
     let gpt = find_volumes(open("gpt-disk.img").as_ref());
     assert_eq!(gpt.scheme, "gpt (512-byte sectors)");

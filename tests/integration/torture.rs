@@ -59,6 +59,7 @@ fn mutated_images_never_panic() {
         "debian.img",
         "rhel.img",
         "scenarios.img",
+        "ntfs-owners.img",
     ] {
         let base = std::fs::read(root().join("testdata/images").join(img)).unwrap();
         for i in 0..n {
