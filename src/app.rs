@@ -1055,7 +1055,7 @@ fn write_main(plan: &Plan, out: &Outcome) -> Result<(), FatalError> {
     Ok(())
 }
 
-/// Whether an output error is the reader having gone away (possibly wrapped by csv or serde).
+/// Whether an output error is the reader having gone away (possibly wrapped by serde).
 fn is_broken_pipe(e: &std::io::Error) -> bool {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return true;
@@ -1063,11 +1063,6 @@ fn is_broken_pipe(e: &std::io::Error) -> bool {
     let Some(inner) = e.get_ref() else {
         return false;
     };
-    if let Some(c) = inner.downcast_ref::<csv::Error>() {
-        if let csv::ErrorKind::Io(io) = c.kind() {
-            return io.kind() == std::io::ErrorKind::BrokenPipe;
-        }
-    }
     if let Some(j) = inner.downcast_ref::<serde_json::Error>() {
         return j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe);
     }

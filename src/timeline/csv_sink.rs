@@ -6,29 +6,48 @@ use crate::problem::Problem;
 use std::borrow::Cow;
 use std::io::Write;
 
-/// Writes the timeline as CSV.
+/// Writes the timeline as CSV (RFC 4180: comma-separated, `\n` line ends, a cell quoted when it
+/// holds a comma, a quote or a line break, quotes doubled).
 pub struct CsvSink<W: Write> {
-    out: csv::Writer<W>,
+    out: W,
     neutralize: bool,
+    /// The row being built, written in one call.
+    line: Vec<u8>,
 }
 
 impl<W: Write> CsvSink<W> {
     /// A CSV sink; `neutralize` guards against formula injection (`--raw-csv` turns it off).
     pub fn new(out: W, neutralize: bool) -> Self {
         CsvSink {
-            out: csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(out),
+            out,
             neutralize,
+            line: Vec::with_capacity(4096),
         }
     }
 
     /// The inner writer, after flushing.
-    pub fn into_inner(self) -> std::io::Result<W> {
-        self.out
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))
+    pub fn into_inner(mut self) -> std::io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
     }
+}
+
+/// Appends one cell to a CSV line: as it is, or in quotes (inner quotes doubled) when it holds a
+/// comma, a quote, a CR or a LF.
+pub fn push_cell(line: &mut Vec<u8>, cell: &str) {
+    let b = cell.as_bytes();
+    if !b.iter().any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n')) {
+        line.extend_from_slice(b);
+        return;
+    }
+    line.push(b'"');
+    for (i, part) in b.split(|&c| c == b'"').enumerate() {
+        if i > 0 {
+            line.extend_from_slice(b"\"\"");
+        }
+        line.extend_from_slice(part);
+    }
+    line.push(b'"');
 }
 
 /// Prefixes `'` to a cell a spreadsheet would evaluate (`=`, `+`, `-`, `@`, TAB, CR first).
@@ -41,9 +60,15 @@ pub fn neutralize_formula(cell: &str) -> Cow<'_, str> {
 
 impl<W: Write> Sink for CsvSink<W> {
     fn begin(&mut self) -> std::io::Result<()> {
-        self.out
-            .write_record(COLUMNS)
-            .map_err(std::io::Error::other)
+        self.line.clear();
+        for (i, c) in COLUMNS.iter().enumerate() {
+            if i > 0 {
+                self.line.push(b',');
+            }
+            push_cell(&mut self.line, c);
+        }
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)
     }
 
     fn row(&mut self, row: &Row) -> std::io::Result<()> {
@@ -64,20 +89,22 @@ impl<W: Write> Sink for CsvSink<W> {
             &row.flags,
             &row.severity,
             &row.technique,
-            row.details.as_str(),
         ];
+        self.line.clear();
         for c in cells {
             // Formula check first: a leading TAB/CR is what makes the cell dangerous.
             let c = if self.neutralize {
                 neutralize_formula(c)
             } else {
-                Cow::Borrowed(c)
+                Cow::Borrowed(c.as_str())
             };
-            self.out.write_field(escape_controls(&c).as_bytes())?;
+            push_cell(&mut self.line, &escape_controls(&c));
+            self.line.push(b',');
         }
-        self.out
-            .write_record(None::<&[u8]>)
-            .map_err(std::io::Error::from)
+        // Made once per record (JSON always starts with `{`: never a formula).
+        self.line.extend_from_slice(row.details.csv_cell().as_bytes());
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)
     }
 
     fn problem(&mut self, _p: &Problem) -> std::io::Result<()> {
@@ -96,6 +123,22 @@ impl<W: Write> Sink for CsvSink<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_quoted_only_when_needed() {
+        let cell = |c: &str| {
+            let mut v = Vec::new();
+            push_cell(&mut v, c);
+            String::from_utf8(v).unwrap()
+        };
+        assert_eq!(cell("C:\\Windows\\a.exe /q"), "C:\\Windows\\a.exe /q");
+        assert_eq!(cell(""), "");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("\""), "\"\"\"\"");
+        assert_eq!(cell("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(cell("cr\r"), "\"cr\r\"");
+    }
 
     #[test]
     fn formulas_neutralised() {

@@ -79,26 +79,37 @@ pub struct Row {
 /// rows: a task with many instants has many rows, and copying or re-serialising a large details
 /// object for each one was most of the cost of building a timeline.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Details(std::sync::Arc<str>);
+pub struct Details {
+    json: std::sync::Arc<str>,
+    /// The same text as a CSV cell: control characters escaped, quoted.
+    csv: std::sync::Arc<str>,
+}
 
 impl Details {
-    /// Serialises a details map once.
+    /// Serialises a details map once, and renders its CSV cell once.
     pub fn new(map: &serde_json::Map<String, Value>) -> Self {
-        Details(
-            serde_json::to_string(map)
-                .unwrap_or_else(|_| "{}".into())
-                .into(),
-        )
+        let json = serde_json::to_string(map).unwrap_or_else(|_| "{}".into());
+        let mut cell = Vec::with_capacity(json.len() + json.len() / 8 + 2);
+        csv_sink::push_cell(&mut cell, &escape_controls(&json));
+        Details {
+            csv: String::from_utf8_lossy(&cell).into(),
+            json: json.into(),
+        }
     }
 
-    /// The JSON text (the CSV cell).
+    /// The JSON text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.json
+    }
+
+    /// The JSON text as a finished CSV cell.
+    pub fn csv_cell(&self) -> &str {
+        &self.csv
     }
 
     /// Parsed back into a value (for callers of the library that inspect rows).
     pub fn to_value(&self) -> Value {
-        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+        serde_json::from_str(&self.json).unwrap_or(Value::Null)
     }
 }
 
@@ -106,7 +117,7 @@ impl Serialize for Details {
     /// Embeds the stored JSON as it is (an object in JSONL), without rebuilding it.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let raw: &serde_json::value::RawValue =
-            serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+            serde_json::from_str(&self.json).map_err(serde::ser::Error::custom)?;
         raw.serialize(s)
     }
 }
@@ -286,7 +297,20 @@ mod tests {
         );
         assert_eq!(d.to_value(), Value::Object(m));
         let copy = d.clone();
-        assert!(std::sync::Arc::ptr_eq(&d.0, &copy.0));
+        assert!(std::sync::Arc::ptr_eq(&d.json, &copy.json));
+        assert!(std::sync::Arc::ptr_eq(&d.csv, &copy.csv));
+        // The CSV cell: quoted (it holds commas and quotes), quotes doubled.
+        assert_eq!(
+            d.csv_cell(),
+            r#""{""sd_present"":false,""actions"":[{""type"":""exec"",""args"":""/c \u001bx""}]}""#
+        );
+        // Raw controls that JSON leaves alone (DEL, C1, bidi overrides) are escaped in the cell.
+        let mut m2 = serde_json::Map::new();
+        m2.insert("n".into(), Value::String("a\u{202e}b\u{7f}".into()));
+        assert_eq!(
+            Details::new(&m2).csv_cell(),
+            r#"{"n":"a\u{202e}b\x7f"}"#.replace('"', "\"\"").replacen("{", "\"{", 1) + "\""
+        );
         #[derive(Serialize)]
         struct Wrap {
             details: Details,
