@@ -102,7 +102,8 @@ impl<W: Write> Sink for CsvSink<W> {
             self.line.push(b',');
         }
         // Made once per record (JSON always starts with `{`: never a formula).
-        self.line.extend_from_slice(row.details.csv_cell().as_bytes());
+        self.line
+            .extend_from_slice(row.details.csv_cell().as_bytes());
         self.line.push(b'\n');
         self.out.write_all(&self.line)
     }
