@@ -414,6 +414,38 @@ impl Run {
                 .entry(c.id().to_string())
                 .or_default() += took.as_secs_f64() * 1000.0;
         }
+        if records.iter().any(|r| r.times.iter().any(|t| t.local)) {
+            let started = std::time::Instant::now();
+            let found = catch_unwind(AssertUnwindSafe(|| {
+                crate::collect::local_zone::find(fs, target, self.limits)
+            }))
+            .unwrap_or_else(|p| Err(format!("crashed (bug): {}", panic_message(p.as_ref()))));
+            match found {
+                Ok(Some(zone)) => {
+                    let n = crate::collect::local_zone::localize(&mut records, &zone);
+                    self.problem(
+                        Level::Notice,
+                        volume,
+                        "local-zone",
+                        &target.root,
+                        format!(
+                            "{n} zone-less times converted to UTC with the target's zone {} ({})",
+                            zone.name(),
+                            zone.source()
+                        ),
+                    );
+                }
+                Ok(None) => {}
+                Err(why) => self.problem(
+                    Level::Error,
+                    volume,
+                    "local-zone",
+                    &target.root,
+                    format!("zone-less times left as read (marked local time): {why}"),
+                ),
+            }
+            self.stage("local-zone", started);
+        }
         let started = std::time::Instant::now();
         if target.os == crate::target::Os::Windows {
             crate::reconcile::reconcile(&mut records, &facts);

@@ -71,6 +71,11 @@ impl Time {
     pub fn subsec_nanos(&self) -> u32 {
         self.nanos
     }
+
+    /// Fractional digits its source can express (and that are printed).
+    pub fn digits(&self) -> u8 {
+        self.digits
+    }
 }
 
 impl fmt::Display for Time {

@@ -5,6 +5,7 @@ mod linux_anacron;
 mod linux_at;
 mod linux_cron;
 mod linux_systemd_timer;
+pub mod local_zone;
 mod macos_cron;
 mod macos_launchd;
 pub mod unix;

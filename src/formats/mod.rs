@@ -14,6 +14,7 @@ pub mod systemd_unit;
 pub mod task_cache;
 pub mod task_xml;
 pub mod text;
+pub mod windows_tz;
 pub mod xml;
 
 /// Canonical text of a mixed-endian Windows GUID (16 bytes).

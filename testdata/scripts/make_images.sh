@@ -16,6 +16,8 @@ if [ "${1:-all}" != unix ]; then
 python3 scripts/make_scenarios.py
 # trees/dirty: a dirty SOFTWARE hive whose LOG1 deletes an SD value and a task (folder only).
 python3 scripts/make_dirty_hive.py
+# trees/zoned: SYSTEM hive time zone and /etc/localtime (folder only).
+python3 scripts/make_zoned.py
 rm -f "$out/scenarios.img"
 truncate -s 6M "$out/scenarios.img"
 mkntfs -F -f -q -s 512 -p 0 -H 0 -S 0 -L SCENARIOS "$out/scenarios.img"

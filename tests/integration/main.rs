@@ -14,3 +14,4 @@ mod rules;
 mod torture;
 mod unix;
 mod windows_depth;
+mod zones;

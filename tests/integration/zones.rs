@@ -1,0 +1,90 @@
+//! Zone-less clock readings turned into UTC with the target's own zone: Windows from the SYSTEM
+//! hive's TimeZoneInformation, Linux from /etc/localtime (testdata/trees/zoned, make_zoned.py).
+
+use crate::common::*;
+
+fn rows_with(rows: &[Row], desc: &str) -> Vec<(String, String)> {
+    rows.iter()
+        .filter(|r| r.get("timestamp_desc") == desc)
+        .map(|r| (r.get("datetime").to_string(), r.get("name").to_string()))
+        .collect()
+}
+
+#[test]
+fn local_times_become_utc_with_the_machines_own_zone() {
+    let out = tasktrail(&["scan", "testdata/trees/zoned", "-o", "-"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows = parse_csv(&out.stdout);
+    // US Eastern: daylight time in July (UTC-4), standard time in January (UTC-5).
+    assert_eq!(
+        rows_with(&rows, "Task Registered (XML Date)"),
+        [("2023-07-04T13:30:00Z".to_string(), "\\Nightly".to_string())]
+    );
+    assert_eq!(
+        rows_with(&rows, "Scheduled Run (TimeTrigger StartBoundary)"),
+        [("2023-01-15T13:00:00Z".to_string(), "\\Nightly".to_string())]
+    );
+    // Europe/Berlin in summer (UTC+2), through a relative /etc/localtime link.
+    assert_eq!(
+        rows_with(&rows, "Crontab Installed (crontab header)"),
+        [(
+            "2023-07-04T07:30:00Z".to_string(),
+            "/linux/var/spool/cron/crontabs/bob:4".to_string()
+        )]
+    );
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.get("timestamp_desc").contains("(local time)")),
+        "every local time converted"
+    );
+    // What was read and how it was converted stays in details.
+    let task = rows_named(&rows, "\\Nightly")[0].details();
+    let lt = &task["local_times"];
+    assert_eq!(lt["zone"], "Eastern Standard Time");
+    assert_eq!(
+        lt["source"],
+        "/win/Windows/System32/config/SYSTEM!ControlSet001\\Control\\TimeZoneInformation"
+    );
+    assert_eq!(
+        lt["converted"],
+        serde_json::json!([
+            {"desc": "Task Registered (XML Date)", "local": "2023-07-04T09:30:00", "offset": "UTC-04:00"},
+            {"desc": "Scheduled Run (TimeTrigger StartBoundary)", "local": "2023-01-15T08:00:00", "offset": "UTC-05:00"}
+        ])
+    );
+    assert!(out.stderr.contains(
+        "2 zone-less times converted to UTC with the target's zone Eastern Standard Time"
+    ));
+    assert!(out.stderr.contains(
+        "1 zone-less times converted to UTC with the target's zone Europe/Berlin (/linux/etc/localtime)"
+    ));
+}
+
+#[test]
+fn an_unreadable_zone_leaves_local_times_marked_and_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let win = tmp.path().join("Windows/System32");
+    std::fs::create_dir_all(win.join("config")).unwrap();
+    std::fs::create_dir_all(win.join("Tasks")).unwrap();
+    std::fs::copy(
+        root().join("testdata/trees/zoned/win/Windows/System32/Tasks/Nightly"),
+        win.join("Tasks/Nightly"),
+    )
+    .unwrap();
+    std::fs::write(win.join("config/SYSTEM"), vec![0x5a; 8192]).unwrap();
+    let out = tasktrail(&["scan", s(tmp.path()), "-o", "-"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "zone-less times left as read (marked local time): /Windows/System32/config/SYSTEM: not a registry hive"
+        ),
+        "{}",
+        out.stderr
+    );
+    let rows = parse_csv(&out.stdout);
+    assert_eq!(
+        rows_with(&rows, "Task Registered (XML Date) (local time)"),
+        [("2023-07-04T09:30:00Z".to_string(), "\\Nightly".to_string())]
+    );
+}
