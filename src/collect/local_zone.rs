@@ -171,15 +171,22 @@ fn windows(
         .unwrap_or("unnamed zone")
         .trim_end_matches('\0')
         .to_string();
+    let zone = WindowsZone {
+        name,
+        bias: signed(bias),
+        standard_bias: key.dword("StandardBias").map_or(0, signed),
+        daylight_bias: key.dword("DaylightBias").map_or(0, signed),
+        standard_start: rule("StandardStart"),
+        daylight_start: rule("DaylightStart"),
+    };
+    if !zone.plausible() {
+        return Err(format!(
+            "{shown}: {key_path} holds implausible biases ({}, {}, {} minutes)",
+            zone.bias, zone.standard_bias, zone.daylight_bias
+        ));
+    }
     Ok(Some(LocalZone::Windows {
-        zone: WindowsZone {
-            name,
-            bias: signed(bias),
-            standard_bias: key.dword("StandardBias").map_or(0, signed),
-            daylight_bias: key.dword("DaylightBias").map_or(0, signed),
-            standard_start: rule("StandardStart"),
-            daylight_start: rule("DaylightStart"),
-        },
+        zone,
         source: format!("{shown}!{key_path}"),
     }))
 }

@@ -114,6 +114,14 @@ impl WindowsZone {
             }
     }
 
+    /// True when every bias lies within a day (real zones do; anything else is damage, and the
+    /// arithmetic stays far from overflow).
+    pub fn plausible(&self) -> bool {
+        [self.bias, self.standard_bias, self.daylight_bias]
+            .iter()
+            .all(|m| (-1440..=1440).contains(m))
+    }
+
     /// `UTC-05:00` style offset of the local clock at `local`.
     pub fn offset_text(&self, local: DateTime) -> String {
         let off = -self.bias_at(local);
@@ -176,6 +184,12 @@ mod tests {
         );
         assert_eq!(z.bias_at(dt("2023-11-05T02:00")), 300);
         assert_eq!(z.offset_text(dt("2023-07-04T09:30")), "UTC-04:00");
+        assert!(z.plausible());
+        let broken = WindowsZone {
+            bias: signed(0x7fff_ffff),
+            ..eastern()
+        };
+        assert!(!broken.plausible());
     }
 
     #[test]
