@@ -417,7 +417,7 @@ impl Run {
         if records.iter().any(|r| r.times.iter().any(|t| t.local)) {
             let started = std::time::Instant::now();
             let found = catch_unwind(AssertUnwindSafe(|| {
-                crate::collect::local_zone::find(fs, target, self.limits)
+                crate::collect::local_zone::find(fs, target, self.limits, &facts)
             }))
             .unwrap_or_else(|p| Err(format!("crashed (bug): {}", panic_message(p.as_ref()))));
             match found {

@@ -5,7 +5,7 @@
 //! emits no record, it only tells `app` how to read the others' local times.
 
 use super::Limits;
-use crate::formats::windows_tz::{signed, Transition, WindowsZone};
+use crate::formats::windows_tz::{signed, DynamicDst, Transition, WindowsZone};
 use crate::fs::{resolve, FileKind, FileSystem};
 use crate::registry::Hive;
 use crate::target::{Layout, Os, Target};
@@ -17,6 +17,8 @@ pub enum LocalZone {
     Windows {
         /// The rule.
         zone: WindowsZone,
+        /// Per-year rules of the same zone (SOFTWARE `Dynamic DST`), when known.
+        dynamic: Option<DynamicDst>,
         /// Where it was read (`…/SYSTEM!ControlSet001\Control\TimeZoneInformation`).
         source: String,
     },
@@ -54,7 +56,11 @@ impl LocalZone {
         let civil = ts.to_zoned(jiff::tz::TimeZone::UTC).datetime();
         let digits = local.digits();
         match self {
-            LocalZone::Windows { zone, .. } => {
+            LocalZone::Windows { zone, dynamic, .. } => {
+                let zone = dynamic
+                    .as_ref()
+                    .and_then(|d| d.rule_for(civil.year()))
+                    .unwrap_or(zone);
                 let bias = zone.bias_at(civil);
                 let utc = Time::from_unix(
                     local.unix_seconds() + 60 * i64::from(bias),
@@ -122,12 +128,13 @@ pub fn find(
     fs: &dyn FileSystem,
     target: &Target,
     limits: Limits,
+    facts: &super::Facts,
 ) -> Result<Option<LocalZone>, String> {
     if target.layout != Layout::SystemRoot {
         return Ok(None);
     }
     match target.os {
-        Os::Windows => windows(fs, target, limits),
+        Os::Windows => windows(fs, target, limits, facts),
         Os::Linux | Os::Macos => unix(fs, target),
     }
 }
@@ -136,6 +143,7 @@ fn windows(
     fs: &dyn FileSystem,
     target: &Target,
     limits: Limits,
+    facts: &super::Facts,
 ) -> Result<Option<LocalZone>, String> {
     let Some(path) = resolve(fs, &target.root, "Windows/System32/config/SYSTEM") else {
         return Ok(None);
@@ -185,9 +193,24 @@ fn windows(
             zone.bias, zone.standard_bias, zone.daylight_bias
         ));
     }
+    let dynamic = if no_dst {
+        None
+    } else {
+        facts.time_zones.get(&zone.name.to_lowercase()).cloned()
+    };
+    let mut source = format!("{shown}!{key_path}");
+    if let Some(d) = &dynamic {
+        if let (Some(first), Some(last)) = (d.years.keys().next(), d.years.keys().next_back()) {
+            source.push_str(&format!(
+                "; per-year rules {first}-{last} from SOFTWARE Time Zones\\{}\\Dynamic DST",
+                zone.name
+            ));
+        }
+    }
     Ok(Some(LocalZone::Windows {
         zone,
-        source: format!("{shown}!{key_path}"),
+        dynamic,
+        source,
     }))
 }
 

@@ -75,6 +75,9 @@ pub struct Facts {
     pub tasks_folder_present: bool,
     /// Registry keys copied out of hives (for `--stats`).
     pub registry_keys: u64,
+    /// Per-year daylight-saving rules of the SOFTWARE hive's `Time Zones`, by lowercase zone key
+    /// name (read with the TaskCache; used to convert zone-less times of past years).
+    pub time_zones: std::collections::BTreeMap<String, crate::formats::windows_tz::DynamicDst>,
 }
 
 /// What a collector works on and where its output goes.
@@ -156,6 +159,9 @@ impl Facts {
         self.taskcache_read |= other.taskcache_read;
         self.tasks_folder_present |= other.tasks_folder_present;
         self.registry_keys += other.registry_keys;
+        for (zone, rules) in other.time_zones {
+            self.time_zones.entry(zone).or_insert(rules);
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub struct TaskCacheCollector;
 /// Path of TaskCache below the SOFTWARE hive root.
 pub const TASKCACHE: &str = "Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache";
 const PROFILE_LIST: &str = "Microsoft\\Windows NT\\CurrentVersion\\ProfileList";
+const TIME_ZONES: &str = "Microsoft\\Windows NT\\CurrentVersion\\Time Zones";
 /// The index buckets, numbered as the `Index` value refers to them.
 pub const BUCKETS: [(&str, u32); 4] = [("Boot", 1), ("Logon", 2), ("Plain", 3), ("Maintenance", 4)];
 
@@ -135,6 +136,7 @@ fn analyse_hive(ctx: &mut Detached, primary: Vec<u8>, logs: Vec<(String, Vec<u8>
             ctx.notice(shown, note.clone());
         }
     }
+    ctx.facts.time_zones = dynamic_dst(&mut hive);
     match hive.subtree(PROFILE_LIST, 2, 10_000) {
         Ok(Some(pl)) => {
             for k in pl.subkeys.iter().filter(|k| !k.deleted) {
@@ -166,6 +168,37 @@ fn analyse_hive(ctx: &mut Detached, primary: Vec<u8>, logs: Vec<(String, Vec<u8>
     let hive_details = serde_json::to_value(&st).unwrap_or(Value::Null);
     let records = build_records(ctx, &tc, shown, hive_details);
     ctx.records.extend(records);
+}
+
+/// The per-year rules under `Time Zones\<zone>\Dynamic DST`, by lowercase zone key name.
+fn dynamic_dst(hive: &mut Hive) -> BTreeMap<String, crate::formats::windows_tz::DynamicDst> {
+    let mut out = BTreeMap::new();
+    let Ok(Some(zones)) = hive.subtree(TIME_ZONES, 2, 20_000) else {
+        return out;
+    };
+    for zone in zones.subkeys.iter().filter(|k| !k.deleted) {
+        let Some(dynamic) = zone.subkey("Dynamic DST").filter(|k| !k.deleted) else {
+            continue;
+        };
+        let (Some(first), Some(last)) = (dynamic.dword("FirstEntry"), dynamic.dword("LastEntry"))
+        else {
+            continue;
+        };
+        let mut rules = crate::formats::windows_tz::DynamicDst::default();
+        for year in first.max(1601)..=last.min(9999) {
+            let Ok(y) = i16::try_from(year) else { break };
+            if let Some(z) = dynamic
+                .binary(&year.to_string())
+                .and_then(|b| crate::formats::windows_tz::from_tzi(&zone.name, b))
+            {
+                rules.years.insert(y, z);
+            }
+        }
+        if !rules.years.is_empty() {
+            out.insert(zone.name.to_lowercase(), rules);
+        }
+    }
+    out
 }
 
 /// Where a deleted key or value came from, as said in details.

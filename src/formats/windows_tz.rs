@@ -130,6 +130,45 @@ impl WindowsZone {
     }
 }
 
+/// A zone's per-year rules (`Time Zones\<zone>\Dynamic DST` in the SOFTWARE hive: `FirstEntry`,
+/// `LastEntry` and one REG_TZI_FORMAT value per year), for readings from years whose rule
+/// differed from today's (the US moved its daylight saving dates in 2007).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DynamicDst {
+    /// Year → that year's rule.
+    pub years: std::collections::BTreeMap<i16, WindowsZone>,
+}
+
+impl DynamicDst {
+    /// The rule for `year`: its own entry, or the first entry's before it and the last entry's
+    /// after it (as Windows applies them).
+    pub fn rule_for(&self, year: i16) -> Option<&WindowsZone> {
+        self.years
+            .range(..=year)
+            .next_back()
+            .or_else(|| self.years.iter().next())
+            .map(|(_, z)| z)
+    }
+}
+
+/// Reads a 44-byte REG_TZI_FORMAT (`Bias`, `StandardBias`, `DaylightBias`, `StandardDate`,
+/// `DaylightDate`), the form of the `TZI` and per-year Dynamic DST values.
+pub fn from_tzi(name: &str, b: &[u8]) -> Option<WindowsZone> {
+    if b.len() < 44 {
+        return None;
+    }
+    let i = |o: usize| i32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
+    let z = WindowsZone {
+        name: name.to_string(),
+        bias: i(0),
+        standard_bias: i(4),
+        daylight_bias: i(8),
+        standard_start: Transition::from_systemtime(&b[12..28]),
+        daylight_start: Transition::from_systemtime(&b[28..44]),
+    };
+    z.plausible().then_some(z)
+}
+
 /// The signed value of a REG_DWORD bias (stored as two's complement).
 pub fn signed(dword: u32) -> i32 {
     dword as i32
@@ -190,6 +229,42 @@ mod tests {
             ..eastern()
         };
         assert!(!broken.plausible());
+    }
+
+    fn tzi(bias: i32, std: &[u8], dst: &[u8]) -> Vec<u8> {
+        let mut b = Vec::new();
+        for v in [bias, 0, -60] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.extend_from_slice(std);
+        b.extend_from_slice(dst);
+        b
+    }
+
+    #[test]
+    fn dynamic_dst_picks_the_rule_of_the_reading_year() {
+        // US rules: until 2006 the last Sunday of October / first Sunday of April; from 2007 the
+        // first Sunday of November / second Sunday of March.
+        let old = from_tzi(
+            "Eastern Standard Time",
+            &tzi(300, &systemtime(10, 0, 5, 2), &systemtime(4, 0, 1, 2)),
+        )
+        .unwrap();
+        let new = from_tzi(
+            "Eastern Standard Time",
+            &tzi(300, &systemtime(11, 0, 1, 2), &systemtime(3, 0, 2, 2)),
+        )
+        .unwrap();
+        let d = DynamicDst {
+            years: [(2006, old.clone()), (2007, new.clone())].into(),
+        };
+        assert_eq!(d.rule_for(2006), Some(&old));
+        assert_eq!(d.rule_for(1999), Some(&old), "before the first entry");
+        assert_eq!(d.rule_for(2023), Some(&new), "after the last entry");
+        // 2006-10-30 was standard time under that year's rule, daylight time under today's.
+        assert_eq!(old.bias_at(dt("2006-10-30T12:00")), 300);
+        assert_eq!(new.bias_at(dt("2006-10-30T12:00")), 240);
+        assert_eq!(from_tzi("x", &[0; 43]), None);
     }
 
     #[test]

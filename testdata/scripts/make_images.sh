@@ -16,7 +16,7 @@ if [ "${1:-all}" != unix ]; then
 python3 scripts/make_scenarios.py
 # trees/dirty: a dirty SOFTWARE hive whose LOG1 deletes an SD value and a task (folder only).
 python3 scripts/make_dirty_hive.py
-# trees/zoned: SYSTEM hive time zone and /etc/localtime (folder only).
+# trees/zoned: SYSTEM hive time zone, SOFTWARE Dynamic DST and /etc/localtime (folder only).
 python3 scripts/make_zoned.py
 rm -f "$out/scenarios.img"
 truncate -s 6M "$out/scenarios.img"

@@ -6,6 +6,10 @@ with the machine's own time zone.
           Eastern (Bias 300, DaylightBias -60, daylight from the 2nd Sunday of March 02:00 to the
           1st Sunday of November 02:00); task \\Nightly registered 2023-07-04T09:30:00 (summer:
           13:30Z) with a TimeTrigger starting 2023-01-15T08:00:00 (winter: 13:00Z).
+          SOFTWARE hive: Time Zones\\Eastern Standard Time\\Dynamic DST with the 2006 rule
+          (daylight until the last Sunday of October) and the 2007 one; task \\Legacy registered
+          2006-10-30T12:00:00, standard time under 2006's rule (17:00Z), not daylight time as
+          today's rule would say (16:00Z).
   linux/  etc/localtime -> ../usr/share/zoneinfo/Europe/Berlin (a relative link, the TZif file
           copied from this machine's tzdata); bob's crontab installed on Tue Jul  4 09:30:00 2023
           (CEST: 07:30Z).
@@ -52,6 +56,10 @@ def main():
         f.write(utf16(xml_task(r"\Nightly", "Author", SYSTEM,
                                [("exec", r"C:\Tools\nightly.exe", "", "")], trigger,
                                date="2023-07-04T09:30:00")))
+    with open(os.path.join(tasks, "Legacy"), "wb") as f:
+        f.write(utf16(xml_task(r"\Legacy", "Author", SYSTEM,
+                               [("exec", r"C:\Tools\legacy.exe", "", "")], "",
+                               date="2006-10-30T12:00:00")))
     tz = r"HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Control\TimeZoneInformation"
     reg = ("Windows Registry Editor Version 5.00\n\n"
            "[HKEY_LOCAL_MACHINE\\SYSTEM\\Select]\n\"Current\"=dword:00000001\n\n"
@@ -70,6 +78,29 @@ def main():
         with open(path, "w") as f:
             f.write(reg)
         subprocess.run(["hivexregedit", "--merge", "--prefix", r"HKEY_LOCAL_MACHINE\SYSTEM", hive, path],
+                       check=True)
+    zones = r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Time Zones"
+
+    def tzi(std, dst):
+        return struct.pack("<iii", 300, 0, -60) + std + dst
+
+    dyn = zones + r"\Eastern Standard Time\Dynamic DST"
+    parts = zones.split("\\")
+    sw = "Windows Registry Editor Version 5.00\n\n"
+    for i in range(3, len(parts) + 1):
+        sw += "[" + "\\".join(parts[:i]) + "]\n\n"
+    sw += (f"[{zones}\\Eastern Standard Time]\n"
+           f"\"TZI\"={reg_hex(tzi(systemtime_rule(11, 0, 1, 2), systemtime_rule(3, 0, 2, 2)))}\n\n"
+           f"[{dyn}]\n\"FirstEntry\"={dword(2006)}\n\"LastEntry\"={dword(2007)}\n"
+           f"\"2006\"={reg_hex(tzi(systemtime_rule(10, 0, 5, 2), systemtime_rule(4, 0, 1, 2)))}\n"
+           f"\"2007\"={reg_hex(tzi(systemtime_rule(11, 0, 1, 2), systemtime_rule(3, 0, 2, 2)))}\n\n")
+    software = os.path.join(config, "SOFTWARE")
+    subprocess.run([sys.executable, os.path.join(HERE, "empty_hive.py"), software], check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "sw.reg")
+        with open(path, "w") as f:
+            f.write(sw)
+        subprocess.run(["hivexregedit", "--merge", "--prefix", r"HKEY_LOCAL_MACHINE\SOFTWARE", software, path],
                        check=True)
     # Linux root.
     linux = os.path.join(ROOT, "linux")

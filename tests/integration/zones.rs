@@ -15,10 +15,14 @@ fn local_times_become_utc_with_the_machines_own_zone() {
     let out = tasktrail(&["scan", "testdata/trees/zoned", "-o", "-"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let rows = parse_csv(&out.stdout);
-    // US Eastern: daylight time in July (UTC-4), standard time in January (UTC-5).
+    // US Eastern: daylight time in July (UTC-4), standard time in January (UTC-5); in 2006 the
+    // SOFTWARE hive's Dynamic DST rule of that year (daylight time ended on October 29) applies.
     assert_eq!(
         rows_with(&rows, "Task Registered (XML Date)"),
-        [("2023-07-04T13:30:00Z".to_string(), "\\Nightly".to_string())]
+        [
+            ("2006-10-30T17:00:00Z".to_string(), "\\Legacy".to_string()),
+            ("2023-07-04T13:30:00Z".to_string(), "\\Nightly".to_string())
+        ]
     );
     assert_eq!(
         rows_with(&rows, "Scheduled Run (TimeTrigger StartBoundary)"),
@@ -44,7 +48,7 @@ fn local_times_become_utc_with_the_machines_own_zone() {
     assert_eq!(lt["zone"], "Eastern Standard Time");
     assert_eq!(
         lt["source"],
-        "/win/Windows/System32/config/SYSTEM!ControlSet001\\Control\\TimeZoneInformation"
+        "/win/Windows/System32/config/SYSTEM!ControlSet001\\Control\\TimeZoneInformation; per-year rules 2006-2007 from SOFTWARE Time Zones\\Eastern Standard Time\\Dynamic DST"
     );
     assert_eq!(
         lt["converted"],
@@ -54,7 +58,7 @@ fn local_times_become_utc_with_the_machines_own_zone() {
         ])
     );
     assert!(out.stderr.contains(
-        "2 zone-less times converted to UTC with the target's zone Eastern Standard Time"
+        "3 zone-less times converted to UTC with the target's zone Eastern Standard Time"
     ));
     assert!(out.stderr.contains(
         "1 zone-less times converted to UTC with the target's zone Europe/Berlin (/linux/etc/localtime)"
