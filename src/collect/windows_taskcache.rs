@@ -185,13 +185,18 @@ fn dynamic_dst(hive: &mut Hive) -> BTreeMap<String, crate::formats::windows_tz::
             continue;
         };
         let mut rules = crate::formats::windows_tz::DynamicDst::default();
-        for year in first.max(1601)..=last.min(9999) {
-            let Ok(y) = i16::try_from(year) else { break };
-            if let Some(z) = dynamic
-                .binary(&year.to_string())
-                .and_then(|b| crate::formats::windows_tz::from_tzi(&zone.name, b))
-            {
-                rules.years.insert(y, z);
+        // One pass over the values (a hostile FirstEntry/LastEntry span costs nothing).
+        for v in dynamic.values.iter().filter(|v| !v.deleted) {
+            let Ok(year) = v.name.parse::<u32>() else {
+                continue;
+            };
+            let (RegData::Binary(b), Ok(y)) = (&v.data, i16::try_from(year)) else {
+                continue;
+            };
+            if (first..=last).contains(&year) {
+                if let Some(z) = crate::formats::windows_tz::from_tzi(&zone.name, b) {
+                    rules.years.insert(y, z);
+                }
             }
         }
         if !rules.years.is_empty() {
