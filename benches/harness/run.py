@@ -104,8 +104,11 @@ def plaso(img, tmp, timeout):
     """plaso's (seconds, RSS, bytes, stopped): stopped is true when log2timeline was killed at
     the timeout, so the time is a lower bound."""
     store = os.path.join(tmp, "bench.plaso")
-    if os.path.exists(store):
-        os.remove(store)
+    out_csv = os.path.join(tmp, "bench.csv")
+    # Both tools refuse to overwrite what an earlier run left (psort exits 1).
+    for old in (store, out_csv):
+        if os.path.exists(old):
+            os.remove(old)
     t1, r1, b1 = measure(["log2timeline", "--unattended", "--quiet", "--status_view", "none",
                           "--parsers", "winjob,winreg/windows_task_cache,winevtx",
                           "--logfile", os.path.join(tmp, "log2timeline.log.gz"), "--storage_file", store, img],
@@ -113,7 +116,7 @@ def plaso(img, tmp, timeout):
     if t1 >= timeout:
         return t1, r1, b1, True
     t2, r2, b2 = measure(["psort", "--logfile", os.path.join(tmp, "psort.log.gz"), "--unattended", "--quiet", "--status_view", "none", "-o", "dynamic",
-                          "-w", os.path.join(tmp, "bench.csv"), store])
+                          "-w", out_csv, store])
     return t1 + t2, max(r1, r2), b1 + b2, False
 
 
