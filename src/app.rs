@@ -1,6 +1,7 @@
 //! The orchestration loop — the only place that knows every stage: evidence → volume → fs →
 //! target → collectors → timeline.
 
+use crate::collect::local_zone::SystemZone;
 use crate::collect::{Ctx, Detached, Facts, Limits, ALL};
 use crate::evidence::{open_image, Counted, SharedReader, Slice};
 use crate::fs::{ExtFs, FileSystem, HostFs, NtfsFs};
@@ -343,7 +344,28 @@ impl Run {
         // Collectors read the file system one after another on this thread; parsing handed back
         // as a job runs meanwhile on another worker. Output is put together afterwards in
         // collector order, so it does not depend on which thread did what.
+        // A Windows root's SYSTEM hive (its time zone) is located here and parsed beside the
+        // collectors, like the SOFTWARE hive.
+        let zone_slot: std::sync::Mutex<Option<Result<SystemZone, String>>> = Default::default();
+        let pending = catch_unwind(AssertUnwindSafe(|| {
+            crate::collect::local_zone::locate_windows(fs, target, self.limits)
+        }))
+        .unwrap_or_else(|p| Some(Err(format!("crashed (bug): {}", panic_message(p.as_ref())))));
         rayon::in_place_scope(|scope| {
+            if let Some(pending) = pending {
+                let slot = &zone_slot;
+                scope.spawn(move |_| {
+                    let parsed = catch_unwind(AssertUnwindSafe(|| {
+                        crate::collect::local_zone::parse_windows(pending?)
+                    }))
+                    .unwrap_or_else(|p| {
+                        Err(format!("crashed (bug): {}", panic_message(p.as_ref())))
+                    });
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(parsed);
+                    }
+                });
+            }
             for &i in &order {
                 let (c, slot) = (collectors[i], &slots[i]);
                 self.progress
@@ -416,10 +438,16 @@ impl Run {
         }
         if records.iter().any(|r| r.times.iter().any(|t| t.local)) {
             let started = std::time::Instant::now();
-            let found = catch_unwind(AssertUnwindSafe(|| {
-                crate::collect::local_zone::find(fs, target, self.limits, &facts)
-            }))
-            .unwrap_or_else(|p| Err(format!("crashed (bug): {}", panic_message(p.as_ref()))));
+            let found = match zone_slot.into_inner().ok().flatten() {
+                // Windows: the SYSTEM hive parsed beside the collectors.
+                Some(parsed) => {
+                    parsed.map(|z| Some(crate::collect::local_zone::finish_windows(z, &facts)))
+                }
+                None => catch_unwind(AssertUnwindSafe(|| {
+                    crate::collect::local_zone::find(fs, target, self.limits, &facts)
+                }))
+                .unwrap_or_else(|p| Err(format!("crashed (bug): {}", panic_message(p.as_ref())))),
+            };
             match found {
                 Ok(Some(zone)) => {
                     let n = crate::collect::local_zone::localize(&mut records, &zone);

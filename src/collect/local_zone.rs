@@ -145,12 +145,54 @@ fn windows(
     limits: Limits,
     facts: &super::Facts,
 ) -> Result<Option<LocalZone>, String> {
-    let Some(path) = resolve(fs, &target.root, "Windows/System32/config/SYSTEM") else {
-        return Ok(None);
-    };
+    match locate_windows(fs, target, limits) {
+        None => Ok(None),
+        Some(pending) => Ok(Some(finish_windows(parse_windows(pending?)?, facts))),
+    }
+}
+
+/// A Windows target's SYSTEM hive, located (or read) but not parsed yet.
+pub struct PendingZone {
+    bytes: crate::fs::Later,
+    shown: String,
+}
+
+/// The zone read from a SYSTEM hive, before the per-year rules are added.
+pub struct SystemZone {
+    zone: WindowsZone,
+    no_dst: bool,
+    source: String,
+}
+
+/// Finds the SYSTEM hive of a Windows root and locates its bytes (on NTFS they are copied by
+/// whoever parses them, see [`parse_windows`]). `None` when the target has none.
+pub fn locate_windows(
+    fs: &dyn FileSystem,
+    target: &Target,
+    limits: Limits,
+) -> Option<Result<PendingZone, String>> {
+    if target.os != Os::Windows || target.layout != Layout::SystemRoot {
+        return None;
+    }
+    let path = resolve(fs, &target.root, "Windows/System32/config/SYSTEM")?;
     let shown = super::display_path(&path);
-    let bytes = fs
-        .read(&path, limits.max_hive_size)
+    Some(
+        fs.read_later(&path, limits.max_hive_size)
+            .map(|bytes| PendingZone {
+                bytes,
+                shown: shown.clone(),
+            })
+            .map_err(|e| format!("{shown}: SYSTEM hive not read: {}", e.reason())),
+    )
+}
+
+/// Reads and parses the located SYSTEM hive: `TimeZoneInformation` of the current control set.
+/// Needs no file system, so it can run on another thread.
+pub fn parse_windows(p: PendingZone) -> Result<SystemZone, String> {
+    let shown = p.shown;
+    let bytes = p
+        .bytes
+        .bytes()
         .map_err(|e| format!("{shown}: SYSTEM hive not read: {}", e.reason()))?;
     let mut hive = Hive::open(bytes, Vec::new()).map_err(|e| format!("{shown}: {e}"))?;
     let current = hive
@@ -193,12 +235,25 @@ fn windows(
             zone.bias, zone.standard_bias, zone.daylight_bias
         ));
     }
+    Ok(SystemZone {
+        zone,
+        no_dst,
+        source: format!("{shown}!{key_path}"),
+    })
+}
+
+/// Adds the SOFTWARE hive's per-year rules of the same zone (from `facts`) to a SYSTEM zone.
+pub fn finish_windows(found: SystemZone, facts: &super::Facts) -> LocalZone {
+    let SystemZone {
+        zone,
+        no_dst,
+        mut source,
+    } = found;
     let dynamic = if no_dst {
         None
     } else {
         facts.time_zones.get(&zone.name.to_lowercase()).cloned()
     };
-    let mut source = format!("{shown}!{key_path}");
     if let Some(d) = &dynamic {
         if let (Some(first), Some(last)) = (d.years.keys().next(), d.years.keys().next_back()) {
             source.push_str(&format!(
@@ -207,11 +262,11 @@ fn windows(
             ));
         }
     }
-    Ok(Some(LocalZone::Windows {
+    LocalZone::Windows {
         zone,
         dynamic,
         source,
-    }))
+    }
 }
 
 fn unix(fs: &dyn FileSystem, target: &Target) -> Result<Option<LocalZone>, String> {
