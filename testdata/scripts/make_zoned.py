@@ -42,6 +42,17 @@ def dword(v):
     return f"dword:{v & 0xFFFFFFFF:08x}"
 
 
+def new_hive(path, root, reg):
+    """An empty hive at `path` with the .reg text `reg` (keys under HKLM\\<root>) merged in."""
+    subprocess.run([sys.executable, os.path.join(HERE, "empty_hive.py"), path], check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        text = os.path.join(tmp, "merge.reg")
+        with open(text, "w") as f:
+            f.write(reg)
+        subprocess.run(["hivexregedit", "--merge", "--prefix", "HKEY_LOCAL_MACHINE\\" + root, path, text],
+                       check=True)
+
+
 def main():
     if os.path.exists(ROOT):
         shutil.rmtree(ROOT)
@@ -71,14 +82,7 @@ def main():
            f"\"DaylightStart\"={reg_hex(systemtime_rule(3, 0, 2, 2))}\n"
            "\"TimeZoneKeyName\"=\"Eastern Standard Time\"\n"
            "\"StandardName\"=\"@tzres.dll,-112\"\n\n")
-    hive = os.path.join(config, "SYSTEM")
-    subprocess.run([sys.executable, os.path.join(HERE, "empty_hive.py"), hive], check=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "tz.reg")
-        with open(path, "w") as f:
-            f.write(reg)
-        subprocess.run(["hivexregedit", "--merge", "--prefix", r"HKEY_LOCAL_MACHINE\SYSTEM", hive, path],
-                       check=True)
+    new_hive(os.path.join(config, "SYSTEM"), "SYSTEM", reg)
     zones = r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Time Zones"
 
     def tzi(std, dst):
@@ -94,14 +98,7 @@ def main():
            f"[{dyn}]\n\"FirstEntry\"={dword(2006)}\n\"LastEntry\"={dword(2007)}\n"
            f"\"2006\"={reg_hex(tzi(systemtime_rule(10, 0, 5, 2), systemtime_rule(4, 0, 1, 2)))}\n"
            f"\"2007\"={reg_hex(tzi(systemtime_rule(11, 0, 1, 2), systemtime_rule(3, 0, 2, 2)))}\n\n")
-    software = os.path.join(config, "SOFTWARE")
-    subprocess.run([sys.executable, os.path.join(HERE, "empty_hive.py"), software], check=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "sw.reg")
-        with open(path, "w") as f:
-            f.write(sw)
-        subprocess.run(["hivexregedit", "--merge", "--prefix", r"HKEY_LOCAL_MACHINE\SOFTWARE", software, path],
-                       check=True)
+    new_hive(os.path.join(config, "SOFTWARE"), "SOFTWARE", sw)
     # Linux root.
     linux = os.path.join(ROOT, "linux")
     zoneinfo = os.path.join(linux, "usr", "share", "zoneinfo", "Europe")
