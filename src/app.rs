@@ -52,6 +52,8 @@ pub struct Plan {
     pub out_dir: Option<PathBuf>,
     /// Print per-evidence work counters on stderr.
     pub stats: bool,
+    /// Zone for zone-less times of targets that keep none (`--assume-zone`).
+    pub assume_zone: Option<crate::collect::local_zone::LocalZone>,
 }
 
 /// What a run produced, before writing.
@@ -217,6 +219,8 @@ struct Run {
     /// Wall time spent collecting from targets; the rest of an evidence's time is `open`
     /// (collector stages overlap when parsing is detached, so their sum can exceed it).
     busy: std::time::Duration,
+    /// Zone for targets that keep none (`--assume-zone`).
+    assumed_zone: Option<crate::collect::local_zone::LocalZone>,
 }
 
 /// A file system that counts what collectors read through it.
@@ -463,7 +467,21 @@ impl Run {
                         ),
                     );
                 }
-                Ok(None) => {}
+                Ok(None) => {
+                    if let Some(zone) = &self.assumed_zone {
+                        let n = crate::collect::local_zone::localize(&mut records, zone);
+                        self.problem(
+                            Level::Notice,
+                            volume,
+                            "local-zone",
+                            &target.root,
+                            format!(
+                                "{n} zone-less times converted to UTC with {}, given by --assume-zone (the evidence keeps no zone of its own)",
+                                zone.name()
+                            ),
+                        );
+                    }
+                }
                 Err(why) => self.problem(
                     Level::Error,
                     volume,
@@ -640,8 +658,14 @@ fn is_evtx(path: &Path) -> bool {
 
 /// Analyses one evidence. Nothing here is fatal to the run: evidence that cannot be opened
 /// becomes a `Fatal`-level problem, and a crash while reading it is caught and reported.
-pub fn analyse_one(ev: &Path, limits: Limits, progress: indicatif::ProgressBar) -> EvidenceResult {
+pub fn analyse_one(
+    ev: &Path,
+    limits: Limits,
+    assumed_zone: Option<&crate::collect::local_zone::LocalZone>,
+    progress: indicatif::ProgressBar,
+) -> EvidenceResult {
     let mut run = Run::new(&ev.display().to_string(), limits, progress);
+    run.assumed_zone = assumed_zone.cloned();
     let counter = Arc::new(AtomicU64::new(0));
     let started = std::time::Instant::now();
     run.guarded(|run| match std::fs::metadata(ev) {
@@ -711,6 +735,7 @@ impl Run {
             },
             progress,
             busy: std::time::Duration::ZERO,
+            assumed_zone: None,
         }
     }
 
@@ -751,7 +776,10 @@ pub fn analyse(plan: &Plan) -> Outcome {
     let one = |ev: &PathBuf| {
         let pb = bars.add(indicatif::ProgressBar::new_spinner());
         pb.set_message(format!("{}: open", ev.display()));
-        let r = prepare(plan, analyse_one(ev, plan.limits, pb));
+        let r = prepare(
+            plan,
+            analyse_one(ev, plan.limits, plan.assume_zone.as_ref(), pb),
+        );
         overall.inc(1);
         r
     };

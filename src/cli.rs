@@ -41,6 +41,7 @@ Examples:
   tasktrail scan /mnt/evidence --format jsonl -o -
   tasktrail scan collected/C%3A -o - > timeline.csv
   tasktrail scan --from-file images.txt --jobs 4 --out-dir timelines/ --stats
+  tasktrail scan triage/Tasks --assume-zone America/New_York -o tasks.csv
 
 Exit codes: 0 clean, 1 finished with problems (listed on stderr and in --problems), 2 fatal,
 3 a finding at or above --fail-on LEVEL exists."
@@ -78,6 +79,11 @@ pub struct ScanArgs {
     /// of the run-wide stages (analyse, merge, write).
     #[arg(long)]
     pub stats: bool,
+    /// Time zone (IANA name: `America/New_York`, `Europe/Berlin`, `UTC`) for zone-less times when
+    /// the evidence keeps none of its own (a collected Tasks folder, a root without SYSTEM hive
+    /// or /etc/localtime). A zone found on the evidence always wins.
+    #[arg(long, value_name = "ZONE")]
+    pub assume_zone: Option<String>,
     /// Timeline file; `-` or absent writes to stdout. Files are written atomically.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -154,6 +160,13 @@ impl ScanArgs {
                     .map(PathBuf::from),
             );
         }
+        let assume_zone = match &self.assume_zone {
+            None => None,
+            Some(name) => Some(
+                crate::collect::local_zone::LocalZone::assumed(name)
+                    .map_err(|e| format!("--assume-zone {name}: not a known time zone ({e})"))?,
+            ),
+        };
         let jobs = self.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -182,6 +195,7 @@ impl ScanArgs {
             jobs,
             out_dir: self.out_dir,
             stats: self.stats,
+            assume_zone,
         })
     }
 }

@@ -11,7 +11,8 @@ use crate::registry::Hive;
 use crate::target::{Layout, Os, Target};
 use crate::time::Time;
 
-/// A time zone found on the target.
+/// A time zone found on the target (or given with `--assume-zone`).
+#[derive(Debug, Clone)]
 pub enum LocalZone {
     /// The Windows rule of the SYSTEM hive.
     Windows {
@@ -34,6 +35,16 @@ pub enum LocalZone {
 }
 
 impl LocalZone {
+    /// The zone named by the analyst (`--assume-zone`), from the tz database.
+    pub fn assumed(name: &str) -> Result<LocalZone, String> {
+        let zone = jiff::tz::TimeZone::get(name).map_err(|e| e.to_string())?;
+        Ok(LocalZone::Tzif {
+            zone,
+            name: name.to_string(),
+            source: "--assume-zone".into(),
+        })
+    }
+
     /// The zone's name.
     pub fn name(&self) -> &str {
         match self {

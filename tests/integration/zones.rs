@@ -92,3 +92,62 @@ fn an_unreadable_zone_leaves_local_times_marked_and_says_why() {
         [("2023-07-04T09:30:00Z".to_string(), "\\Nightly".to_string())]
     );
 }
+
+#[test]
+fn an_assumed_zone_serves_evidence_that_keeps_none() {
+    // A collected Tasks folder holds no SYSTEM hive: the analyst names the zone.
+    let tasks = "testdata/trees/zoned/win/Windows/System32/Tasks";
+    let out = tasktrail(&[
+        "scan",
+        tasks,
+        "--assume-zone",
+        "America/New_York",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows = parse_csv(&out.stdout);
+    // The tz database knows 2006's US rule too: October 30 was already standard time.
+    assert_eq!(
+        rows_with(&rows, "Task Registered (XML Date)"),
+        [
+            ("2006-10-30T17:00:00Z".to_string(), "\\Legacy".to_string()),
+            ("2023-07-04T13:30:00Z".to_string(), "\\Nightly".to_string())
+        ]
+    );
+    let lt = &rows_named(&rows, "\\Legacy")[0].details()["local_times"];
+    assert_eq!(lt["source"], "--assume-zone");
+    assert_eq!(lt["converted"][0]["offset"], "UTC-05:00");
+    assert!(
+        out.stderr.contains(
+            "3 zone-less times converted to UTC with America/New_York, given by --assume-zone"
+        ),
+        "{}",
+        out.stderr
+    );
+    // Without it the readings stay marked as local.
+    let plain = parse_csv(&tasktrail(&["scan", tasks, "-o", "-"]).stdout);
+    assert_eq!(
+        rows_with(&plain, "Task Registered (XML Date) (local time)").len(),
+        2
+    );
+    // The evidence's own zone wins over the assumed one.
+    let own = tasktrail(&[
+        "scan",
+        "testdata/trees/zoned",
+        "--assume-zone",
+        "Asia/Tokyo",
+        "-o",
+        "-",
+    ]);
+    assert!(
+        rows_with(&parse_csv(&own.stdout), "Task Registered (XML Date)")
+            .contains(&("2023-07-04T13:30:00Z".to_string(), "\\Nightly".to_string()))
+    );
+    // An unknown zone is refused before anything is read.
+    let bad = tasktrail(&["scan", tasks, "--assume-zone", "Mars/Olympus"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad
+        .stderr
+        .contains("--assume-zone Mars/Olympus: not a known time zone"));
+}
