@@ -267,12 +267,62 @@ impl FileSystem for CountingFs<'_> {
 
 impl Run {
     fn stage(&mut self, name: &str, started: std::time::Instant) {
+        self.stage_took(name, started.elapsed());
+    }
+
+    /// Converts the zone-less times of `records` to UTC with the target's zone (or, when it keeps
+    /// none, the one given by `--assume-zone`), and says so in a notice; a zone that exists but
+    /// cannot be used is an error and the times stay marked `(local time)`.
+    fn convert_local_times(
+        &mut self,
+        records: &mut [Record],
+        found: Result<Option<crate::collect::local_zone::LocalZone>, String>,
+        volume: &str,
+        target: &Target,
+    ) {
+        let (zone, own) = match found {
+            Ok(Some(zone)) => (zone, true),
+            Ok(None) => match &self.assumed_zone {
+                Some(zone) => (zone.clone(), false),
+                None => return,
+            },
+            Err(why) => {
+                self.problem(
+                    Level::Error,
+                    volume,
+                    "local-zone",
+                    &target.root,
+                    format!("zone-less times left as read (marked local time): {why}"),
+                );
+                return;
+            }
+        };
+        let n = crate::collect::local_zone::localize(records, &zone);
+        let how = if own {
+            format!("the target's zone {} ({})", zone.name(), zone.source())
+        } else {
+            format!(
+                "{}, given by --assume-zone (the evidence keeps no zone of its own)",
+                zone.name()
+            )
+        };
+        self.problem(
+            Level::Notice,
+            volume,
+            "local-zone",
+            &target.root,
+            format!("{n} zone-less times converted to UTC with {how}"),
+        );
+    }
+
+    /// Adds `took` to the stage's time (a stage may run several times: once per target).
+    fn stage_took(&mut self, name: &str, took: std::time::Duration) {
         *self
             .out
             .stats
             .stages_ms
             .entry(name.to_string())
-            .or_default() += started.elapsed().as_secs_f64() * 1000.0;
+            .or_default() += took.as_secs_f64() * 1000.0;
     }
 
     fn problem(
@@ -433,12 +483,7 @@ impl Run {
                 self.problem(level(p.notice), volume, c.id(), &p.location, p.message);
             }
             records.extend(found);
-            *self
-                .out
-                .stats
-                .stages_ms
-                .entry(c.id().to_string())
-                .or_default() += took.as_secs_f64() * 1000.0;
+            self.stage_took(c.id(), took);
         }
         if records.iter().any(|r| r.times.iter().any(|t| t.local)) {
             let started = std::time::Instant::now();
@@ -448,48 +493,11 @@ impl Run {
                     parsed.map(|z| Some(crate::collect::local_zone::finish_windows(z, &facts)))
                 }
                 None => catch_unwind(AssertUnwindSafe(|| {
-                    crate::collect::local_zone::find(fs, target, self.limits, &facts)
+                    crate::collect::local_zone::find_unix(fs, target)
                 }))
                 .unwrap_or_else(|p| Err(format!("crashed (bug): {}", panic_message(p.as_ref())))),
             };
-            match found {
-                Ok(Some(zone)) => {
-                    let n = crate::collect::local_zone::localize(&mut records, &zone);
-                    self.problem(
-                        Level::Notice,
-                        volume,
-                        "local-zone",
-                        &target.root,
-                        format!(
-                            "{n} zone-less times converted to UTC with the target's zone {} ({})",
-                            zone.name(),
-                            zone.source()
-                        ),
-                    );
-                }
-                Ok(None) => {
-                    if let Some(zone) = &self.assumed_zone {
-                        let n = crate::collect::local_zone::localize(&mut records, zone);
-                        self.problem(
-                            Level::Notice,
-                            volume,
-                            "local-zone",
-                            &target.root,
-                            format!(
-                                "{n} zone-less times converted to UTC with {}, given by --assume-zone (the evidence keeps no zone of its own)",
-                                zone.name()
-                            ),
-                        );
-                    }
-                }
-                Err(why) => self.problem(
-                    Level::Error,
-                    volume,
-                    "local-zone",
-                    &target.root,
-                    format!("zone-less times left as read (marked local time): {why}"),
-                ),
-            }
+            self.convert_local_times(&mut records, found, volume, target);
             self.stage("local-zone", started);
         }
         let started = std::time::Instant::now();
@@ -1164,11 +1172,6 @@ pub fn stats_report(out: &Outcome) -> String {
     let mut s = String::new();
     for e in &out.per_evidence {
         let st = &e.stats;
-        let stages: Vec<String> = st
-            .stages_ms
-            .iter()
-            .map(|(k, v)| format!("{k} {v:.1} ms"))
-            .collect();
         s.push_str(&crate::timeline::escape_controls(&format!(
             "stats {}: {} bytes read, {} files ({} bytes), {} registry keys; {}",
             e.evidence,
@@ -1176,19 +1179,23 @@ pub fn stats_report(out: &Outcome) -> String {
             st.files_read,
             st.file_bytes,
             st.registry_keys,
-            stages.join(", ")
+            stage_list(&st.stages_ms)
         )));
         s.push('\n');
     }
     if !out.stages_ms.is_empty() {
-        let stages: Vec<String> = out
-            .stages_ms
-            .iter()
-            .map(|(k, v)| format!("{k} {v:.1} ms"))
-            .collect();
-        s.push_str(&format!("stats run: {}\n", stages.join(", ")));
+        s.push_str(&format!("stats run: {}\n", stage_list(&out.stages_ms)));
     }
     s
+}
+
+/// `name 1.2 ms, other 3.4 ms`, in name order.
+fn stage_list<K: std::fmt::Display>(stages: &std::collections::BTreeMap<K, f64>) -> String {
+    stages
+        .iter()
+        .map(|(k, v)| format!("{k} {v:.1} ms"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The stderr report: problems (at most 20 listed) and one summary line.

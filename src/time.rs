@@ -78,6 +78,13 @@ impl Time {
     }
 }
 
+/// A UTC offset given in seconds east of UTC, as `UTC+05:30` / `UTC-04:00`.
+pub fn offset_text(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", s / 3600, s % 3600 / 60)
+}
+
 impl fmt::Display for Time {
     /// `2021-03-04T05:06:07.1234567Z`: the fraction has exactly the source's digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

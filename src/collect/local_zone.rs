@@ -78,18 +78,11 @@ impl LocalZone {
                     local.subsec_nanos(),
                     digits,
                 )?;
-                Some((utc, zone.offset_text(civil)))
+                Some((utc, crate::time::offset_text(-60 * bias)))
             }
             LocalZone::Tzif { zone, .. } => {
                 let utc = zone.to_ambiguous_timestamp(civil).compatible().ok()?;
-                let offset = zone.to_offset(utc);
-                let secs = offset.seconds();
-                let sign = if secs < 0 { '-' } else { '+' };
-                let text = format!(
-                    "UTC{sign}{:02}:{:02}",
-                    secs.abs() / 3600,
-                    secs.abs() % 3600 / 60
-                );
+                let text = crate::time::offset_text(zone.to_offset(utc).seconds());
                 Some((Time::from_timestamp(utc, digits)?, text))
             }
         }
@@ -131,35 +124,6 @@ pub fn localize(records: &mut [crate::record::Record], zone: &LocalZone) -> usiz
         }
     }
     n
-}
-
-/// Finds the target's zone. `Ok(None)` when the target keeps none (a collected Tasks folder, a
-/// root without SYSTEM hive or `/etc/localtime`); `Err` says why one that exists was unusable.
-pub fn find(
-    fs: &dyn FileSystem,
-    target: &Target,
-    limits: Limits,
-    facts: &super::Facts,
-) -> Result<Option<LocalZone>, String> {
-    if target.layout != Layout::SystemRoot {
-        return Ok(None);
-    }
-    match target.os {
-        Os::Windows => windows(fs, target, limits, facts),
-        Os::Linux | Os::Macos => unix(fs, target),
-    }
-}
-
-fn windows(
-    fs: &dyn FileSystem,
-    target: &Target,
-    limits: Limits,
-    facts: &super::Facts,
-) -> Result<Option<LocalZone>, String> {
-    match locate_windows(fs, target, limits) {
-        None => Ok(None),
-        Some(pending) => Ok(Some(finish_windows(parse_windows(pending?)?, facts))),
-    }
 }
 
 /// A Windows target's SYSTEM hive, located (or read) but not parsed yet.
@@ -280,7 +244,13 @@ pub fn finish_windows(found: SystemZone, facts: &super::Facts) -> LocalZone {
     }
 }
 
-fn unix(fs: &dyn FileSystem, target: &Target) -> Result<Option<LocalZone>, String> {
+/// Finds the zone of a Linux or macOS root in `/etc/localtime`. `Ok(None)` when the target is not
+/// such a root or keeps no zone file; `Err` says why one that exists was unusable. (Windows roots:
+/// [`locate_windows`], [`parse_windows`], [`finish_windows`].)
+pub fn find_unix(fs: &dyn FileSystem, target: &Target) -> Result<Option<LocalZone>, String> {
+    if target.os == Os::Windows || target.layout != Layout::SystemRoot {
+        return Ok(None);
+    }
     let Some(path) = resolve(fs, &target.root, "etc/localtime") else {
         return Ok(None);
     };

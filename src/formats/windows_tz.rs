@@ -124,9 +124,7 @@ impl WindowsZone {
 
     /// `UTC-05:00` style offset of the local clock at `local`.
     pub fn offset_text(&self, local: DateTime) -> String {
-        let off = -self.bias_at(local);
-        let sign = if off < 0 { '-' } else { '+' };
-        format!("UTC{sign}{:02}:{:02}", off.abs() / 60, off.abs() % 60)
+        crate::time::offset_text(-60 * self.bias_at(local))
     }
 }
 
