@@ -155,6 +155,14 @@ fn event_time(sys: &Value) -> Option<Time> {
     Time::from_timestamp(ts, digits)
 }
 
+/// An event's data fields, without the element's own `#attributes`.
+fn named_fields(m: &Map<String, Value>) -> Map<String, Value> {
+    m.iter()
+        .filter(|(k, _)| *k != "#attributes")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// Reads every record of an .evtx file; bad records and chunks are counted, not fatal.
 pub fn scan(bytes: Vec<u8>) -> Result<LogScan, String> {
     let mut parser = evtx::EvtxParser::from_buffer(bytes).map_err(|e| e.to_string())?;
@@ -180,22 +188,14 @@ pub fn scan(bytes: Vec<u8>) -> Result<LogScan, String> {
         let channel = s(&sys["Channel"]);
         let time = event_time(sys);
         let mut data: Map<String, Value> = match &ev["EventData"] {
-            Value::Object(m) => m
-                .iter()
-                .filter(|(k, _)| *k != "#attributes")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            Value::Object(m) => named_fields(m),
             _ => Map::new(),
         };
         if data.is_empty() {
             // Some providers log under UserData/<element>.
             if let Some(Value::Object(u)) = ev.get("UserData") {
                 if let Some(Value::Object(inner)) = u.values().next() {
-                    data = inner
-                        .iter()
-                        .filter(|(k, _)| *k != "#attributes")
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect();
+                    data = named_fields(inner);
                 }
             }
         }
